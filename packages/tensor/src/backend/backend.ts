@@ -1,0 +1,81 @@
+import type { TypedArray } from "../dtype.js";
+
+/** What a kernel needs of a tensor: storage, shape, strides and offset (a Tensor is one). */
+export interface View {
+  readonly data: TypedArray;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | "neg"
+  | "exp"
+  | "log"
+  | "sin"
+  | "cos"
+  | "tanh"
+  | "sigmoid"
+  | "relu"
+  | "sqrt"
+  | "abs"
+  | "square"
+  | "sign";
+
+export type BinaryOp =
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "pow"
+  | "maximum"
+  | "minimum"
+  | "eq"
+  | "ne"
+  | "gt"
+  | "ge"
+  | "lt"
+  | "le";
+
+export type ReduceOp = "sum" | "max" | "min" | "argmax" | "argmin";
+
+/**
+ * The kernels every backend provides. Inputs are strided views; outputs are fresh contiguous
+ * arrays the caller allocates. Op code (shapes, dtypes, derivatives) never depends on which
+ * backend runs, so a WebAssembly or native backend slots in behind this interface.
+ */
+export interface Backend {
+  readonly name: string;
+  /** out[i] = op(x[i]) over all elements in row-major order. */
+  unary(op: UnaryOp, x: View, out: TypedArray): void;
+  /** out = op(a, b); `a` and `b` are already broadcast (stride 0) to `out`'s shape. */
+  binary(op: BinaryOp, a: View, b: View, out: TypedArray): void;
+  /** Copies a strided view into contiguous row-major `out` (also converts dtype). */
+  copy(x: View, out: TypedArray): void;
+  /** out = cond != 0 ? a : b, all three broadcast to out's shape. */
+  where(cond: View, a: View, b: View, out: TypedArray): void;
+  /** Reduces over the sorted `axes`; `out` has the kept axes' elements in row-major order. */
+  reduce(op: ReduceOp, x: View, axes: readonly number[], out: TypedArray): void;
+  /**
+   * Batched matrix product: a [...batch, m, k] times b [...batch, k, n] into contiguous out
+   * [...batch, m, n]; batch axes are already broadcast (stride 0) to the same shape.
+   */
+  matmul(a: View, b: View, out: TypedArray): void;
+  /** out = x taken along `axis` at `indices` (out shape: x.shape with axis replaced by indices). */
+  gather(x: View, axis: number, indices: Int32Array, out: TypedArray): void;
+  /** out (contiguous, pre-filled) += src scattered along `axis` at `indices`. */
+  scatterAdd(out: TypedArray, outShape: readonly number[], axis: number, indices: Int32Array, src: View): void;
+}
+
+let current: Backend | undefined;
+
+/** The backend ops dispatch to. */
+export function getBackend(): Backend {
+  if (current === undefined) throw new Error("nabla: no backend registered");
+  return current;
+}
+
+/** Switches the backend that ops dispatch to. */
+export function setBackend(backend: Backend): void {
+  current = backend;
+}

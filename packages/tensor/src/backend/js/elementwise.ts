@@ -1,0 +1,190 @@
+import type { TypedArray } from "../../dtype.js";
+import type { BinaryOp, UnaryOp, View } from "../backend.js";
+import { forEachRow, isDense, rowMajor } from "./rows.js";
+
+/** out[o..o+n) = op(x[o..o+n)) on contiguous data: one tight loop per op, no calls per element. */
+export function unaryFlat(op: UnaryOp, x: TypedArray, xo: number, out: TypedArray, n: number): void {
+  switch (op) {
+    case "neg":
+      for (let i = 0; i < n; i++) out[i] = -x[xo + i]!;
+      return;
+    case "exp":
+      for (let i = 0; i < n; i++) out[i] = Math.exp(x[xo + i]!);
+      return;
+    case "log":
+      for (let i = 0; i < n; i++) out[i] = Math.log(x[xo + i]!);
+      return;
+    case "sin":
+      for (let i = 0; i < n; i++) out[i] = Math.sin(x[xo + i]!);
+      return;
+    case "cos":
+      for (let i = 0; i < n; i++) out[i] = Math.cos(x[xo + i]!);
+      return;
+    case "tanh":
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(x[xo + i]!);
+      return;
+    case "sigmoid":
+      // NOTE: split by sign so exp never overflows: 1/(1+e^-v) for v >= 0, e^v/(1+e^v) otherwise.
+      for (let i = 0; i < n; i++) {
+        const v = x[xo + i]!;
+        if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
+        else {
+          const e = Math.exp(v);
+          out[i] = e / (1 + e);
+        }
+      }
+      return;
+    case "relu":
+      for (let i = 0; i < n; i++) {
+        const v = x[xo + i]!;
+        out[i] = v > 0 ? v : 0;
+      }
+      return;
+    case "sqrt":
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[xo + i]!);
+      return;
+    case "abs":
+      for (let i = 0; i < n; i++) out[i] = Math.abs(x[xo + i]!);
+      return;
+    case "square":
+      for (let i = 0; i < n; i++) {
+        const v = x[xo + i]!;
+        out[i] = v * v;
+      }
+      return;
+    case "sign":
+      for (let i = 0; i < n; i++) {
+        const v = x[xo + i]!;
+        out[i] = v > 0 ? 1 : v < 0 ? -1 : v; // keeps 0 and NaN
+      }
+      return;
+  }
+}
+
+/** out[o + i] = a[ai + i*sa] op b[bi + i*sb] for i < n. */
+function binaryRow(
+  op: BinaryOp,
+  a: TypedArray,
+  ai: number,
+  sa: number,
+  b: TypedArray,
+  bi: number,
+  sb: number,
+  out: TypedArray,
+  o: number,
+  n: number,
+): void {
+  switch (op) {
+    case "add":
+      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! + b[bi + i * sb]!;
+      return;
+    case "sub":
+      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! - b[bi + i * sb]!;
+      return;
+    case "mul":
+      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! * b[bi + i * sb]!;
+      return;
+    case "div":
+      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! / b[bi + i * sb]!;
+      return;
+    case "pow":
+      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! ** b[bi + i * sb]!;
+      return;
+    case "maximum":
+      for (let i = 0; i < n; i++) {
+        const x = a[ai + i * sa]!;
+        const y = b[bi + i * sb]!;
+        out[o + i] = x > y || x !== x ? x : y; // NaN propagates, as in PyTorch
+      }
+      return;
+    case "minimum":
+      for (let i = 0; i < n; i++) {
+        const x = a[ai + i * sa]!;
+        const y = b[bi + i * sb]!;
+        out[o + i] = x < y || x !== x ? x : y;
+      }
+      return;
+    case "eq":
+      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! === b[bi + i * sb]! ? 1 : 0;
+      return;
+    case "ne":
+      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! !== b[bi + i * sb]! ? 1 : 0;
+      return;
+    case "gt":
+      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! > b[bi + i * sb]! ? 1 : 0;
+      return;
+    case "ge":
+      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! >= b[bi + i * sb]! ? 1 : 0;
+      return;
+    case "lt":
+      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! < b[bi + i * sb]! ? 1 : 0;
+      return;
+    case "le":
+      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! <= b[bi + i * sb]! ? 1 : 0;
+      return;
+  }
+}
+
+const allZero = (s: readonly number[]) => s.every((v) => v === 0);
+
+export function binary(op: BinaryOp, a: View, b: View, out: TypedArray): void {
+  const shape = a.shape;
+  const n = out.length;
+  const aDense = isDense(shape, a.strides);
+  const bDense = isDense(shape, b.strides);
+  // Fast paths: whole arrays, or one side a broadcast scalar.
+  if ((aDense || allZero(a.strides)) && (bDense || allZero(b.strides))) {
+    binaryRow(op, a.data, a.offset, aDense ? 1 : 0, b.data, b.offset, bDense ? 1 : 0, out, 0, n);
+    return;
+  }
+  const nd = shape.length;
+  const sa = a.strides[nd - 1]!;
+  const sb = b.strides[nd - 1]!;
+  forEachRow(shape, [a.strides, b.strides, rowMajor(shape)], [a.offset, b.offset, 0], (offs, len) => {
+    binaryRow(op, a.data, offs[0]!, sa, b.data, offs[1]!, sb, out, offs[2]!, len);
+  });
+}
+
+export function copy(x: View, out: TypedArray): void {
+  const n = out.length;
+  const src = x.data;
+  if (isDense(x.shape, x.strides)) {
+    if (src.constructor === out.constructor) out.set(src.subarray(x.offset, x.offset + n));
+    else for (let i = 0; i < n; i++) out[i] = src[x.offset + i]!;
+    return;
+  }
+  const nd = x.shape.length;
+  const s = x.strides[nd - 1]!;
+  forEachRow(x.shape, [x.strides, rowMajor(x.shape)], [x.offset, 0], (offs, len) => {
+    const xi = offs[0]!;
+    const o = offs[1]!;
+    for (let i = 0; i < len; i++) out[o + i] = src[xi + i * s]!;
+  });
+}
+
+export function unary(op: UnaryOp, x: View, out: TypedArray): void {
+  if (isDense(x.shape, x.strides)) {
+    unaryFlat(op, x.data, x.offset, out, out.length);
+    return;
+  }
+  copy(x, out);
+  unaryFlat(op, out, 0, out, out.length);
+}
+
+export function where(cond: View, a: View, b: View, out: TypedArray): void {
+  const shape = cond.shape;
+  const nd = shape.length;
+  const [c, x, y] = [cond.data, a.data, b.data];
+  const sc = cond.strides[nd - 1] ?? 0;
+  const sa = a.strides[nd - 1] ?? 0;
+  const sb = b.strides[nd - 1] ?? 0;
+  forEachRow(
+    shape,
+    [cond.strides, a.strides, b.strides, rowMajor(shape)],
+    [cond.offset, a.offset, b.offset, 0],
+    (offs, len) => {
+      const [ci, ai, bi, o] = offs as [number, number, number, number];
+      for (let i = 0; i < len; i++) out[o + i] = c[ci + i * sc] !== 0 ? x[ai + i * sa]! : y[bi + i * sb]!;
+    },
+  );
+}

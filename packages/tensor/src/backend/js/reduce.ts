@@ -1,0 +1,102 @@
+import type { TypedArray } from "../../dtype.js";
+import type { ReduceOp, View } from "../backend.js";
+import { copy } from "./elementwise.js";
+import { isDense } from "./rows.js";
+
+/** Reduces contiguous rows: out[r] = op(x[off + r*len .. off + (r+1)*len)). */
+function reduceRows(op: ReduceOp, x: TypedArray, off: number, rows: number, len: number, out: TypedArray): void {
+  const exact = x instanceof Float64Array;
+  for (let r = 0; r < rows; r++) {
+    const base = off + r * len;
+    switch (op) {
+      case "sum": {
+        // Neumaier-compensated sum in float64: float32 data sums exactly enough, float64 keeps its digits.
+        let s = 0;
+        let c = 0;
+        if (exact) {
+          for (let i = 0; i < len; i++) {
+            const v = x[base + i]!;
+            const t = s + v;
+            c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+            s = t;
+          }
+        } else {
+          for (let i = 0; i < len; i++) s += x[base + i]!;
+        }
+        out[r] = s + c;
+        break;
+      }
+      case "max":
+      case "min": {
+        let m = len > 0 ? x[base]! : op === "max" ? -Infinity : Infinity;
+        for (let i = 1; i < len; i++) {
+          const v = x[base + i]!;
+          if (op === "max" ? v > m || v !== v : v < m || v !== v) m = v;
+          if (m !== m) break;
+        }
+        out[r] = m;
+        break;
+      }
+      case "argmax":
+      case "argmin": {
+        let m = x[base]!;
+        let k = 0;
+        for (let i = 1; i < len && m === m; i++) {
+          const v = x[base + i]!;
+          if (op === "argmax" ? v > m || v !== v : v < m || v !== v) {
+            m = v;
+            k = i;
+          }
+        }
+        out[r] = k;
+        break;
+      }
+    }
+  }
+}
+
+/** Sums or maxes over a leading block of axes of contiguous data: accumulates whole rows. */
+function reduceLeading(op: "sum" | "max" | "min", x: TypedArray, off: number, rows: number, len: number, out: TypedArray) {
+  const acc = new Float64Array(len);
+  for (let i = 0; i < len; i++) acc[i] = rows > 0 ? x[off + i]! : op === "sum" ? 0 : op === "max" ? -Infinity : Infinity;
+  for (let r = 1; r < rows; r++) {
+    const base = off + r * len;
+    if (op === "sum") for (let i = 0; i < len; i++) acc[i]! += x[base + i]!;
+    else if (op === "max")
+      for (let i = 0; i < len; i++) {
+        const v = x[base + i]!;
+        if (v > acc[i]! || v !== v) acc[i] = v;
+      }
+    else
+      for (let i = 0; i < len; i++) {
+        const v = x[base + i]!;
+        if (v < acc[i]! || v !== v) acc[i] = v;
+      }
+  }
+  for (let i = 0; i < len; i++) out[i] = acc[i]!;
+}
+
+export function reduce(op: ReduceOp, x: View, axes: readonly number[], out: TypedArray): void {
+  const nd = x.shape.length;
+  const reduced = new Set(axes);
+  const kept = [...Array(nd).keys()].filter((a) => !reduced.has(a));
+  let len = 1;
+  for (const a of axes) len *= x.shape[a]!;
+  const rows = out.length;
+  const dense = isDense(x.shape, x.strides);
+  const isLeading = axes.every((a, i) => a === i);
+  if (dense && (op === "sum" || op === "max" || op === "min") && isLeading && axes.length < nd && len > 1) {
+    reduceLeading(op, x.data, x.offset, len, rows, out);
+    return;
+  }
+  const perm = [...kept, ...axes];
+  const shape = perm.map((a) => x.shape[a]!);
+  const strides = perm.map((a) => x.strides[a]!);
+  if (isDense(shape, strides)) {
+    reduceRows(op, x.data, x.offset, rows, len, out);
+    return;
+  }
+  const tmp = new (x.data.constructor as new (n: number) => TypedArray)(rows * len);
+  copy({ data: x.data, shape, strides, offset: x.offset }, tmp);
+  reduceRows(op, tmp, 0, rows, len, out);
+}

@@ -1,0 +1,33 @@
+import { allocate, type TypedArray } from "./dtype.js";
+import { getBackend } from "./backend/backend.js";
+import { shapeStr } from "./shape.js";
+import type { Tensor } from "./tensor.js";
+import type { NestedArray } from "./create.js";
+
+/** A contiguous copy of the elements in row-major order. */
+export function toTypedArray(x: Tensor): TypedArray {
+  const out = allocate(x.dtype, x.size);
+  getBackend().copy(x, out);
+  return out;
+}
+
+/** The elements as nested arrays of numbers (a number for a scalar). */
+export function toArray(x: Tensor): NestedArray {
+  const flat = toTypedArray(x);
+  const build = (depth: number, start: number): NestedArray => {
+    if (depth === x.ndim) return flat[start]!;
+    const n = x.shape[depth]!;
+    let stride = 1;
+    for (let d = depth + 1; d < x.ndim; d++) stride *= x.shape[d]!;
+    const out: NestedArray[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = build(depth + 1, start + i * stride);
+    return out;
+  };
+  return build(0, 0);
+}
+
+/** The single element of a one-element tensor, as a number. */
+export function item(x: Tensor): number {
+  if (x.size !== 1) throw new Error(`item: the tensor has ${x.size} elements (shape ${shapeStr(x.shape)}), expected 1`);
+  return x.data[x.offset]!;
+}

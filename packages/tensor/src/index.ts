@@ -1,0 +1,67 @@
+import { setBackend } from "./backend/backend.js";
+import { jsBackend } from "./backend/js/index.js";
+import "./methods.js";
+
+setBackend(jsBackend);
+
+export type { Backend, BinaryOp, ReduceOp, UnaryOp, View } from "./backend/backend.js";
+export { getBackend, setBackend } from "./backend/backend.js";
+export { jsBackend } from "./backend/js/index.js";
+export { toArray, toTypedArray, item } from "./convert.js";
+export {
+  arange,
+  type CreateOptions,
+  eye,
+  full,
+  linspace,
+  type NestedArray,
+  ones,
+  onesLike,
+  rand,
+  randint,
+  randn,
+  type RandomOptions,
+  tensor,
+  zeros,
+  zerosLike,
+} from "./create.js";
+export { allocate, type DType, DTYPES, isFloat, type TypedArray } from "./dtype.js";
+export { formatTensor } from "./format.js";
+export {
+  enableGrad,
+  type GradNode,
+  gradMode,
+  isGradEnabled,
+  noGrad,
+  type Primitive,
+  primitive,
+  type Vjp,
+} from "./grad-mode.js";
+export { astype } from "./ops/astype.js";
+export { add, div, eq, ge, gt, le, lt, maximum, minimum, mul, ne, pow, sub } from "./ops/binary.js";
+export { clamp } from "./ops/clamp.js";
+export { concat, split, stack } from "./ops/concat.js";
+export { indexAdd, indexSelect, oneHot } from "./ops/gather.js";
+export { matmul, mT } from "./ops/matmul.js";
+export {
+  argmax,
+  argmin,
+  type Axis,
+  logSoftmax,
+  logsumexp,
+  max,
+  mean,
+  min,
+  softmax,
+  sum,
+  variance,
+  variance as var,
+} from "./ops/reduce.js";
+export { abs, cos, exp, log, neg, relu, sigmoid, sign, sin, sqrt, square, tanh } from "./ops/unary.js";
+export type { TensorLike } from "./ops/util.js";
+export { contiguous, detach, expand, flatten, narrow, reshape, squeeze, transpose, unsqueeze } from "./ops/view.js";
+export { where } from "./ops/where.js";
+export { defaultGenerator, Generator, manualSeed } from "./random.js";
+export { multinomial, type MultinomialOptions, type TopK, topk } from "./sampling.js";
+export { broadcastShapes, type Shape, shapeStr, sizeOf } from "./shape.js";
+export { type GradHook, record, Tensor } from "./tensor.js";

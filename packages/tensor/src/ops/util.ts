@@ -1,0 +1,64 @@
+import { getBackend } from "../backend/backend.js";
+import { allocate, type DType, isFloat } from "../dtype.js";
+import { broadcastShapes, type Shape, shapeStr, sizeOf } from "../shape.js";
+import { Tensor } from "../tensor.js";
+
+/** A tensor, or a number that takes the dtype of the tensor it meets. */
+export type TensorLike = Tensor | number;
+
+export function backend() {
+  return getBackend();
+}
+
+/** A fresh contiguous tensor of `shape` filled with zeros. */
+export function empty(dtype: DType, shape: Shape): Tensor {
+  return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+}
+
+export function scalarOf(value: number, dtype: DType): Tensor {
+  const t = empty(dtype, []);
+  t.data[0] = value;
+  return t;
+}
+
+export function assertTensor(op: string, x: unknown, what = "input"): Tensor {
+  if (x instanceof Tensor) return x;
+  throw new Error(`${op}: ${what} must be a Tensor, got ${x === null ? "null" : typeof x}`);
+}
+
+/** Turns numbers into tensors of the other operand's dtype and checks the dtypes agree. */
+export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  if (typeof a === "number" && typeof b === "number") return [scalarOf(a, "float32"), scalarOf(b, "float32")];
+  if (typeof a === "number") return [scalarOf(a, assertTensor(op, b).dtype), b as Tensor];
+  if (typeof b === "number") return [assertTensor(op, a), scalarOf(b, a.dtype)];
+  assertTensor(op, a);
+  assertTensor(op, b);
+  if (a.dtype !== b.dtype) {
+    throw new Error(
+      `${op}: mixed dtypes ${a.dtype} ${shapeStr(a.shape)} and ${b.dtype} ${shapeStr(b.shape)}; cast one with astype()`,
+    );
+  }
+  return [a, b];
+}
+
+export function requireFloat(op: string, x: Tensor): void {
+  if (!isFloat(x.dtype)) {
+    throw new Error(`${op}: expected a float32 or float64 tensor, got ${x.dtype} ${shapeStr(x.shape)}; cast with astype()`);
+  }
+}
+
+/** A stride-0 view of `x` broadcast to `shape` (no copy, no recording). */
+export function broadcastView(x: Tensor, shape: Shape): Tensor {
+  if (x.shape.length === shape.length && x.shape.every((d, i) => d === shape[i])) return x;
+  const lead = shape.length - x.ndim;
+  const strides = shape.map((d, i) => {
+    const xd = i < lead ? 1 : x.shape[i - lead]!;
+    return xd === 1 && d !== 1 ? 0 : i < lead ? 0 : x.strides[i - lead]!;
+  });
+  return new Tensor(x.data, shape, strides, x.offset);
+}
+
+export function broadcastPair(op: string, a: Tensor, b: Tensor): [Tensor, Tensor, number[]] {
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  return [broadcastView(a, shape), broadcastView(b, shape), shape];
+}

@@ -1,0 +1,161 @@
+import { allocate } from "../dtype.js";
+import { primitive } from "../grad-mode.js";
+import { normAxis, shapeStr, sizeOf } from "../shape.js";
+import { record, Tensor } from "../tensor.js";
+import { concat } from "./concat.js";
+import { zeros } from "../create.js";
+import { assertTensor, backend } from "./util.js";
+
+// Views share storage: only shape, strides and offset change. Their derivatives move the
+// gradient back through the inverse view.
+
+const reshapeRule = primitive("reshape", (g, [x]) => [reshape(g, x!.shape)]); // d reshape(x) = reshape^-1(dx)
+const transposeRule = primitive<number[]>("transpose", (g, _, __, perm) => {
+  const inverse = new Array<number>(perm.length);
+  perm.forEach((p, i) => {
+    inverse[p] = i;
+  });
+  return [transpose(g, inverse)];
+});
+const expandRule = primitive("expand", (g) => [g]); // the engine sums g back to x's shape
+const narrowRule = primitive<[number, number]>("narrow", (g, [x], _, [axis, start]) => {
+  // d narrow(x) = the gradient padded with zeros to x's extent along axis
+  const len = g.shape[axis]!;
+  const before = g.shape.map((d, i) => (i === axis ? start : d));
+  const after = g.shape.map((d, i) => (i === axis ? x!.shape[axis]! - start - len : d));
+  return [concat([zeros(before, { dtype: g.dtype }), g, zeros(after, { dtype: g.dtype })], axis)];
+});
+const contiguousRule = primitive("contiguous", (g) => [g]);
+
+function view(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+  return new Tensor(x.data, shape, strides, offset);
+}
+
+/** A copy of `x` in row-major order, or `x` itself when it already is. */
+export function contiguous(x: Tensor): Tensor {
+  assertTensor("contiguous", x);
+  if (x.isContiguous) return x;
+  const out = new Tensor(allocate(x.dtype, x.size), x.shape);
+  backend().copy(x, out.data);
+  return record(contiguousRule, [x], out, undefined);
+}
+
+/** The same elements in a new shape; one axis may be -1. A view when the strides allow. */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  assertTensor("reshape", x);
+  const target = shape.slice();
+  const unknown = target.indexOf(-1);
+  if (target.some((d, i) => !Number.isInteger(d) || d < -1 || (d === -1 && i !== unknown))) {
+    throw new Error(`reshape: invalid target shape ${shapeStr(shape)} (at most one -1, others >= 0)`);
+  }
+  if (unknown >= 0) {
+    const rest = sizeOf(target.filter((_, i) => i !== unknown));
+    if (rest === 0 || x.size % rest !== 0) {
+      throw new Error(`reshape: cannot reshape ${shapeStr(x.shape)} (${x.size} elements) into ${shapeStr(shape)}`);
+    }
+    target[unknown] = x.size / rest;
+  }
+  if (sizeOf(target) !== x.size) {
+    throw new Error(`reshape: cannot reshape ${shapeStr(x.shape)} (${x.size} elements) into ${shapeStr(shape)}`);
+  }
+  const src = contiguous(x);
+  return record(reshapeRule, [src], view(src, target, contiguousStridesOf(target), src.offset), undefined);
+}
+
+function contiguousStridesOf(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+/** Permutes the axes (reverses them when `axes` is omitted). A view. */
+export function transpose(x: Tensor, axes?: readonly number[]): Tensor {
+  assertTensor("transpose", x);
+  const nd = x.ndim;
+  const perm = axes ? axes.map((a) => normAxis("transpose", a, nd)) : [...Array(nd).keys()].reverse();
+  if (perm.length !== nd || new Set(perm).size !== nd) {
+    throw new Error(`transpose: axes [${axes?.join(",")}] are not a permutation of ${nd} axes of ${shapeStr(x.shape)}`);
+  }
+  const out = view(
+    x,
+    perm.map((p) => x.shape[p]!),
+    perm.map((p) => x.strides[p]!),
+    x.offset,
+  );
+  return record(transposeRule, [x], out, perm);
+}
+
+/** Broadcasts `x` to `shape` without copying (-1 keeps an axis); a size-1 axis repeats by stride 0. */
+export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  assertTensor("expand", x);
+  const lead = shape.length - x.ndim;
+  if (lead < 0) throw new Error(`expand: cannot expand ${shapeStr(x.shape)} to fewer axes ${shapeStr(shape)}`);
+  const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead]! : d));
+  const strides = target.map((d, i) => {
+    if (i < lead) return 0;
+    const xd = x.shape[i - lead]!;
+    if (xd === d) return x.strides[i - lead]!;
+    if (xd === 1) return 0;
+    throw new Error(`expand: cannot expand ${shapeStr(x.shape)} to ${shapeStr(shape)}: axis ${i} has ${xd} != ${d}`);
+  });
+  if (lead === 0 && target.every((d, i) => d === x.shape[i])) return x;
+  return record(expandRule, [x], view(x, target, strides, x.offset), undefined);
+}
+
+/** The slice [start, start + length) of `axis`. A view. */
+export function narrow(x: Tensor, axis: number, start: number, length: number): Tensor {
+  assertTensor("narrow", x);
+  const a = normAxis("narrow", axis, x.ndim);
+  const n = x.shape[a]!;
+  if (start < 0) start += n;
+  if (!Number.isInteger(start) || !Number.isInteger(length) || start < 0 || length < 0 || start + length > n) {
+    throw new Error(`narrow: range [${start}, ${start}+${length}) is out of bounds for axis ${axis} of ${shapeStr(x.shape)}`);
+  }
+  const shape = x.shape.slice();
+  shape[a] = length;
+  return record(narrowRule, [x], view(x, shape, x.strides, x.offset + start * x.strides[a]!), [a, start]);
+}
+
+/** Removes size-1 axes (all of them, or the given ones). A view. */
+export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
+  assertTensor("squeeze", x);
+  const axes =
+    axis === undefined ? [] : (typeof axis === "number" ? [axis] : axis).map((a) => normAxis("squeeze", a, x.ndim));
+  for (const a of axes) {
+    if (x.shape[a] !== 1) throw new Error(`squeeze: axis ${a} of ${shapeStr(x.shape)} has size ${x.shape[a]}, not 1`);
+  }
+  const keep = x.shape.map((d, i) => (axis === undefined ? d !== 1 : !axes.includes(i)));
+  const out = view(
+    x,
+    x.shape.filter((_, i) => keep[i]),
+    x.strides.filter((_, i) => keep[i]),
+    x.offset,
+  );
+  return record(reshapeRule, [x], out, undefined);
+}
+
+/** Inserts a size-1 axis at `axis` (-1 appends it). A view. */
+export function unsqueeze(x: Tensor, axis: number): Tensor {
+  assertTensor("unsqueeze", x);
+  const a = normAxis("unsqueeze", axis, x.ndim + 1);
+  const shape = x.shape.slice();
+  const strides = x.strides.slice();
+  shape.splice(a, 0, 1);
+  strides.splice(a, 0, a < x.ndim ? x.strides[a]! * x.shape[a]! : 1);
+  return record(reshapeRule, [x], view(x, shape, strides, x.offset), undefined);
+}
+
+/** All elements in one axis. */
+export function flatten(x: Tensor): Tensor {
+  return reshape(x, [-1]);
+}
+
+/** The same values, cut off from the graph: no gradient flows through the result. */
+export function detach(x: Tensor): Tensor {
+  assertTensor("detach", x);
+  return view(x, x.shape, x.strides, x.offset);
+}

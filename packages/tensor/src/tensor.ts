@@ -1,0 +1,99 @@
+import { type DType, dtypeOfArray, isFloat, type TypedArray } from "./dtype.js";
+import { type GradNode, gradMode, type Primitive } from "./grad-mode.js";
+import { contiguousStrides, type Shape, sizeOf } from "./shape.js";
+
+/** A gradient hook: sees the gradient flowing into a tensor and may return a replacement. */
+export type GradHook = (grad: Tensor) => Tensor | undefined | void;
+
+/**
+ * An n-dimensional array of float32, float64 or int32 values.
+ *
+ * A tensor is a strided view of a typed array: `shape`, `strides` and `offset` say where each
+ * element lives, so reshape, transpose, narrow and expand share storage and copy nothing.
+ * Tensors are immutable to users; memory is freed by the garbage collector.
+ */
+export class Tensor {
+  /** The storage: a typed array that views may share. */
+  readonly data: TypedArray;
+  readonly shape: readonly number[];
+  /** Elements to step in `data` for one step along each axis (0 for a broadcast axis). */
+  readonly strides: readonly number[];
+  /** Index in `data` of the first element. */
+  readonly offset: number;
+  readonly dtype: DType;
+  /** The accumulated gradient, once `backward()` has reached this tensor (assignable). */
+  grad: Tensor | null = null;
+  /** The op that produced this tensor when it was recorded for differentiation. */
+  gradFn: GradNode | null = null;
+  /** Gradient hooks registered with `registerHook` (see @nablajs/autograd). */
+  hooks: GradHook[] | null = null;
+  private leafRequiresGrad = false;
+
+  constructor(data: TypedArray, shape: Shape, strides?: Shape, offset = 0) {
+    const dtype = dtypeOfArray(data);
+    if (dtype === undefined) throw new Error("Tensor: data must be a Float32Array, Float64Array or Int32Array");
+    this.data = data;
+    this.dtype = dtype;
+    this.shape = shape.slice();
+    this.strides = strides ? strides.slice() : contiguousStrides(shape);
+    this.offset = offset;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  /** Whether gradients flow to this tensor: set on leaves, inherited by recorded results. */
+  get requiresGrad(): boolean {
+    return this.leafRequiresGrad || this.gradFn !== null;
+  }
+
+  set requiresGrad(value: boolean) {
+    if (this.gradFn !== null) {
+      if (!value) throw new Error("requiresGrad: cannot switch off a computed tensor's gradient; use detach()");
+      return;
+    }
+    if (value && !isFloat(this.dtype)) {
+      throw new Error(`requiresGrad: only float tensors can require gradients, got ${this.dtype}`);
+    }
+    this.leafRequiresGrad = value;
+  }
+
+  /** True for tensors not produced by a recorded op (parameters, inputs, detached values). */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /** Whether the elements are laid out row-major with no gaps starting at `offset`. */
+  get isContiguous(): boolean {
+    let s = 1;
+    for (let i = this.shape.length - 1; i >= 0; i--) {
+      const d = this.shape[i]!;
+      if (d !== 1 && this.strides[i] !== s) return false;
+      s *= d;
+    }
+    return true;
+  }
+}
+
+/** Attaches a graph node to `out` when recording is on and an input requires a gradient. */
+export function record<A>(prim: Primitive<A>, inputs: readonly Tensor[], out: Tensor, attrs: A): Tensor {
+  if (!gradMode.enabled) return out;
+  for (const t of inputs) {
+    if (t.requiresGrad) {
+      const site = gradMode.anomaly ? new Error().stack : undefined;
+      out.gradFn = { prim, inputs, attrs, site };
+      return out;
+    }
+  }
+  return out;
+}
+
+/** A new contiguous tensor of `shape` over fresh or given storage. */
+export function fromStorage(data: TypedArray, shape: Shape): Tensor {
+  return new Tensor(data, shape);
+}
