@@ -1,8 +1,8 @@
-import { allocate, type TypedArray } from "./dtype.js";
 import { getBackend } from "./backend/backend.js";
+import type { NestedArray } from "./create.js";
+import { allocate, type TypedArray } from "./dtype.js";
 import { shapeStr } from "./shape.js";
 import type { Tensor } from "./tensor.js";
-import type { NestedArray } from "./create.js";
 
 /** A contiguous copy of the elements in row-major order. */
 export function toTypedArray(x: Tensor): TypedArray {
@@ -28,6 +28,7 @@ export function toArray(x: Tensor): NestedArray {
 
 /** The single element of a one-element tensor, as a number. */
 export function item(x: Tensor): number {
-  if (x.size !== 1) throw new Error(`item: the tensor has ${x.size} elements (shape ${shapeStr(x.shape)}), expected 1`);
+  if (x.size !== 1)
+    throw new Error(`item: the tensor has ${x.size} elements (shape ${shapeStr(x.shape)}), expected 1`);
   return x.data[x.offset]!;
 }

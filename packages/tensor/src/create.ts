@@ -32,10 +32,18 @@ function inferShape(data: NestedArray): number[] {
   return shape;
 }
 
-function fill(data: NestedArray, shape: readonly number[], depth: number, out: TypedArray, pos: number[]): void {
+function fill(
+  data: NestedArray,
+  shape: readonly number[],
+  depth: number,
+  out: TypedArray,
+  pos: number[],
+): void {
   if (depth === shape.length) {
     if (typeof data !== "number" && typeof data !== "boolean") {
-      throw new Error(`tensor: expected a number at depth ${depth}, got ${Array.isArray(data) ? "an array" : typeof data}`);
+      throw new Error(
+        `tensor: expected a number at depth ${depth}, got ${Array.isArray(data) ? "an array" : typeof data}`,
+      );
     }
     out[pos[0]!++] = Number(data);
     return;
@@ -64,7 +72,9 @@ export function tensor(
     const arr = data as TypedArray;
     const shape = opts.shape === undefined ? [arr.length] : checkShape("tensor", opts.shape);
     if (sizeOf(shape) !== arr.length) {
-      throw new Error(`tensor: shape ${shapeStr(shape)} needs ${sizeOf(shape)} elements, the data has ${arr.length}`);
+      throw new Error(
+        `tensor: shape ${shapeStr(shape)} needs ${sizeOf(shape)} elements, the data has ${arr.length}`,
+      );
     }
     const copy = allocate(dtype, arr.length);
     copy.set(arr);
@@ -76,7 +86,9 @@ export function tensor(
   if (opts.shape !== undefined) {
     const target = checkShape("tensor", opts.shape);
     if (sizeOf(target) !== out.length) {
-      throw new Error(`tensor: shape ${shapeStr(target)} needs ${sizeOf(target)} elements, the data has ${out.length}`);
+      throw new Error(
+        `tensor: shape ${shapeStr(target)} needs ${sizeOf(target)} elements, the data has ${out.length}`,
+      );
     }
     return finish(out, target, opts);
   }
@@ -99,12 +111,14 @@ export const ones = (shape: readonly number[], opts: CreateOptions = {}): Tensor
 export const zerosLike = (x: Tensor, opts: CreateOptions = {}): Tensor =>
   full(x.shape, 0, { dtype: x.dtype, ...opts });
 /** Ones with `x`'s shape and dtype (unless overridden). */
-export const onesLike = (x: Tensor, opts: CreateOptions = {}): Tensor => full(x.shape, 1, { dtype: x.dtype, ...opts });
+export const onesLike = (x: Tensor, opts: CreateOptions = {}): Tensor =>
+  full(x.shape, 1, { dtype: x.dtype, ...opts });
 
 /** Values from `start` up to (not including) `stop` by `step`; `arange(n)` counts 0..n-1. */
 export function arange(start: number, stop?: number, step = 1, opts: CreateOptions = {}): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
-  if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a finite non-zero number, got ${step}`);
+  if (step === 0 || !Number.isFinite(step))
+    throw new Error(`arange: step must be a finite non-zero number, got ${step}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const data = allocate(assertDType("arange", opts.dtype ?? "float32"), n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
@@ -113,7 +127,8 @@ export function arange(start: number, stop?: number, step = 1, opts: CreateOptio
 
 /** `num` evenly spaced values from `start` to `stop`, both included. */
 export function linspace(start: number, stop: number, num: number, opts: CreateOptions = {}): Tensor {
-  if (!Number.isInteger(num) || num < 0) throw new Error(`linspace: num must be a non-negative integer, got ${num}`);
+  if (!Number.isInteger(num) || num < 0)
+    throw new Error(`linspace: num must be a non-negative integer, got ${num}`);
   const data = allocate(assertDType("linspace", opts.dtype ?? "float32"), num);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) data[i] = i === num - 1 && num > 1 ? stop : start + i * step;
@@ -128,7 +143,12 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   return finish(data, s, opts);
 }
 
-function randomFloat(op: string, shape: readonly number[], opts: RandomOptions, draw: (g: Generator) => number) {
+function randomFloat(
+  op: string,
+  shape: readonly number[],
+  opts: RandomOptions,
+  draw: (g: Generator) => number,
+) {
   const s = checkShape(op, shape);
   const dtype = assertDType(op, opts.dtype ?? "float32");
   if (dtype === "int32") throw new Error(`${op}: dtype must be float32 or float64, got int32`);
@@ -147,7 +167,12 @@ export const rand = (shape: readonly number[], opts: RandomOptions = {}): Tensor
   randomFloat("rand", shape, opts, (g) => g.random());
 
 /** Uniform integers in [low, high), int32 unless `dtype` says otherwise. */
-export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
+export function randint(
+  low: number,
+  high: number,
+  shape: readonly number[],
+  opts: RandomOptions = {},
+): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new Error(`randint: need integers low < high, got low=${low}, high=${high}`);
   }

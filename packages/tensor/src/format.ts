@@ -39,7 +39,9 @@ export function formatTensor(x: Tensor): string {
   const width = cells.reduce((w, c) => Math.max(w, c.length), 0);
   const pad = (c: string) => c.padStart(width);
   const indices = (n: number) =>
-    summarise && n > 2 * EDGE ? [...Array(EDGE).keys(), -1, ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i)] : [...Array(n).keys()];
+    summarise && n > 2 * EDGE
+      ? [...Array(EDGE).keys(), -1, ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i)]
+      : [...Array(n).keys()];
   const render = (depth: number, start: number, indent: string): string => {
     if (depth === x.ndim) return pad(cells[start]!);
     const parts = indices(x.shape[depth]!).map((i) =>

@@ -7,7 +7,7 @@ setBackend(jsBackend);
 export type { Backend, BinaryOp, ReduceOp, UnaryOp, View } from "./backend/backend.js";
 export { getBackend, setBackend } from "./backend/backend.js";
 export { jsBackend } from "./backend/js/index.js";
-export { toArray, toTypedArray, item } from "./convert.js";
+export { item, toArray, toTypedArray } from "./convert.js";
 export {
   arange,
   type CreateOptions,
@@ -17,15 +17,15 @@ export {
   type NestedArray,
   ones,
   onesLike,
+  type RandomOptions,
   rand,
   randint,
   randn,
-  type RandomOptions,
   tensor,
   zeros,
   zerosLike,
 } from "./create.js";
-export { allocate, type DType, DTYPES, isFloat, type TypedArray } from "./dtype.js";
+export { allocate, DTYPES, type DType, isFloat, type TypedArray } from "./dtype.js";
 export { formatTensor } from "./format.js";
 export {
   enableGrad,
@@ -44,9 +44,9 @@ export { concat, split, stack } from "./ops/concat.js";
 export { indexAdd, indexSelect, oneHot } from "./ops/gather.js";
 export { matmul, mT } from "./ops/matmul.js";
 export {
+  type Axis,
   argmax,
   argmin,
-  type Axis,
   logSoftmax,
   logsumexp,
   max,
@@ -59,9 +59,19 @@ export {
 } from "./ops/reduce.js";
 export { abs, cos, exp, log, neg, relu, sigmoid, sign, sin, sqrt, square, tanh } from "./ops/unary.js";
 export type { TensorLike } from "./ops/util.js";
-export { contiguous, detach, expand, flatten, narrow, reshape, squeeze, transpose, unsqueeze } from "./ops/view.js";
+export {
+  contiguous,
+  detach,
+  expand,
+  flatten,
+  narrow,
+  reshape,
+  squeeze,
+  transpose,
+  unsqueeze,
+} from "./ops/view.js";
 export { where } from "./ops/where.js";
 export { defaultGenerator, Generator, manualSeed } from "./random.js";
-export { multinomial, type MultinomialOptions, type TopK, topk } from "./sampling.js";
+export { type MultinomialOptions, multinomial, type TopK, topk } from "./sampling.js";
 export { broadcastShapes, type Shape, shapeStr, sizeOf } from "./shape.js";
-export { type GradHook, record, Tensor } from "./tensor.js";
+export { type BackwardOptions, engine, type GradHook, record, Tensor } from "./tensor.js";

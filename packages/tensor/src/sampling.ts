@@ -1,10 +1,10 @@
-import { allocate } from "./dtype.js";
 import { toTypedArray } from "./convert.js";
+import { allocate } from "./dtype.js";
+import { assertTensor } from "./ops/util.js";
+import { contiguous, transpose } from "./ops/view.js";
 import { defaultGenerator, type Generator } from "./random.js";
 import { normAxis, shapeStr } from "./shape.js";
 import { Tensor } from "./tensor.js";
-import { transpose, contiguous } from "./ops/view.js";
-import { assertTensor } from "./ops/util.js";
 
 export interface MultinomialOptions {
   replacement?: boolean;
@@ -25,7 +25,9 @@ export function multinomial(probs: Tensor, numSamples: number, opts: Multinomial
   const rows = probs.ndim === 2 ? probs.shape[0]! : 1;
   const replacement = opts.replacement ?? false;
   if (!Number.isInteger(numSamples) || numSamples <= 0 || (!replacement && numSamples > c)) {
-    throw new Error(`multinomial: cannot draw ${numSamples} samples from ${c} classes (replacement=${replacement})`);
+    throw new Error(
+      `multinomial: cannot draw ${numSamples} samples from ${c} classes (replacement=${replacement})`,
+    );
   }
   const g = opts.generator ?? defaultGenerator;
   const p = toTypedArray(probs);
@@ -34,7 +36,8 @@ export function multinomial(probs: Tensor, numSamples: number, opts: Multinomial
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < c; j++) {
       const v = p[r * c + j]!;
-      if (!(v >= 0) || v === Infinity) throw new Error(`multinomial: weights must be finite and >= 0, got ${v}`);
+      if (!(v >= 0) || v === Infinity)
+        throw new Error(`multinomial: weights must be finite and >= 0, got ${v}`);
       w[j] = v;
     }
     for (let s = 0; s < numSamples; s++) {
@@ -59,7 +62,8 @@ export function topk(x: Tensor, k: number, axis = -1): TopK {
   assertTensor("topk", x);
   const a = normAxis("topk", axis, x.ndim);
   const n = x.shape[a] ?? 1;
-  if (!Number.isInteger(k) || k < 0 || k > n) throw new Error(`topk: k=${k} is out of range for an axis of size ${n}`);
+  if (!Number.isInteger(k) || k < 0 || k > n)
+    throw new Error(`topk: k=${k} is out of range for an axis of size ${n}`);
   const perm = [...Array(x.ndim).keys()].filter((d) => d !== a).concat(x.ndim > 0 ? [a] : []);
   const moved = contiguous(transpose(x, perm));
   const flat = toTypedArray(moved);

@@ -5,6 +5,19 @@ import { contiguousStrides, type Shape, sizeOf } from "./shape.js";
 /** A gradient hook: sees the gradient flowing into a tensor and may return a replacement. */
 export type GradHook = (grad: Tensor) => Tensor | undefined | void;
 
+/** Options of `Tensor.backward`. */
+export interface BackwardOptions {
+  /** Keep the graph so backward can run through it again (default: createGraph). */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, so the gradient can be differentiated again. */
+  createGraph?: boolean;
+}
+
+/** The chain rule's entry point, installed by @nablajs/autograd when it is imported. */
+export const engine: {
+  backward?: (root: Tensor, gradOutput: Tensor | undefined, opts: BackwardOptions) => void;
+} = {};
+
 /**
  * An n-dimensional array of float32, float64 or int32 values.
  *
@@ -31,7 +44,8 @@ export class Tensor {
 
   constructor(data: TypedArray, shape: Shape, strides?: Shape, offset = 0) {
     const dtype = dtypeOfArray(data);
-    if (dtype === undefined) throw new Error("Tensor: data must be a Float32Array, Float64Array or Int32Array");
+    if (dtype === undefined)
+      throw new Error("Tensor: data must be a Float32Array, Float64Array or Int32Array");
     this.data = data;
     this.dtype = dtype;
     this.shape = shape.slice();
@@ -54,7 +68,8 @@ export class Tensor {
 
   set requiresGrad(value: boolean) {
     if (this.gradFn !== null) {
-      if (!value) throw new Error("requiresGrad: cannot switch off a computed tensor's gradient; use detach()");
+      if (!value)
+        throw new Error("requiresGrad: cannot switch off a computed tensor's gradient; use detach()");
       return;
     }
     if (value && !isFloat(this.dtype)) {
@@ -66,6 +81,29 @@ export class Tensor {
   /** True for tensors not produced by a recorded op (parameters, inputs, detached values). */
   get isLeaf(): boolean {
     return this.gradFn === null;
+  }
+
+  /**
+   * Accumulates the gradient of this tensor with respect to every leaf that requires one into
+   * the leaves' `.grad` (needs `@nablajs/autograd`). `gradOutput` defaults to 1 for a scalar.
+   */
+  backward(gradOutput?: Tensor, opts: BackwardOptions = {}): void {
+    if (engine.backward === undefined) {
+      throw new Error("backward: no autograd engine; import '@nablajs/autograd' (or 'nabla') first");
+    }
+    engine.backward(this, gradOutput, opts);
+  }
+
+  /** Calls `hook` with the gradient flowing into this tensor during backward; it may return a replacement. */
+  registerHook(hook: GradHook): { remove(): void } {
+    if (!this.requiresGrad) throw new Error("registerHook: the tensor does not require a gradient");
+    this.hooks ??= [];
+    this.hooks.push(hook);
+    return {
+      remove: () => {
+        this.hooks = this.hooks?.filter((h) => h !== hook) ?? null;
+      },
+    };
   }
 
   /** Whether the elements are laid out row-major with no gaps starting at `offset`. */

@@ -64,7 +64,13 @@ export interface Backend {
   /** out = x taken along `axis` at `indices` (out shape: x.shape with axis replaced by indices). */
   gather(x: View, axis: number, indices: Int32Array, out: TypedArray): void;
   /** out (contiguous, pre-filled) += src scattered along `axis` at `indices`. */
-  scatterAdd(out: TypedArray, outShape: readonly number[], axis: number, indices: Int32Array, src: View): void;
+  scatterAdd(
+    out: TypedArray,
+    outShape: readonly number[],
+    axis: number,
+    indices: Int32Array,
+    src: View,
+  ): void;
 }
 
 let current: Backend | undefined;

@@ -1,6 +1,6 @@
 import type { BinaryOp } from "../backend/backend.js";
 import { allocate } from "../dtype.js";
-import { primitive, type Primitive } from "../grad-mode.js";
+import { type Primitive, primitive } from "../grad-mode.js";
 import { sizeOf } from "../shape.js";
 import { record, Tensor } from "../tensor.js";
 import { astype } from "./astype.js";

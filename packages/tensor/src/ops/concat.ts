@@ -2,8 +2,8 @@ import { allocate } from "../dtype.js";
 import { primitive } from "../grad-mode.js";
 import { normAxis, shapeStr, sizeOf } from "../shape.js";
 import { record, Tensor } from "../tensor.js";
-import { contiguous, narrow, unsqueeze } from "./view.js";
 import { assertTensor } from "./util.js";
+import { contiguous, narrow, unsqueeze } from "./view.js";
 
 // d concat(xs) = the matching slices of the gradient, one per input.
 const rule = primitive<number>("concat", (g, inputs, _, axis) => {
@@ -18,8 +18,11 @@ const rule = primitive<number>("concat", (g, inputs, _, axis) => {
 
 /** Joins tensors along an existing `axis`; all other axes must agree. */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(tensors as unknown) || tensors.length === 0) throw new Error("concat: expected a non-empty array of tensors");
-  tensors.forEach((t, i) => assertTensor("concat", t, `tensors[${i}]`));
+  if (!Array.isArray(tensors as unknown) || tensors.length === 0)
+    throw new Error("concat: expected a non-empty array of tensors");
+  tensors.forEach((t, i) => {
+    assertTensor("concat", t, `tensors[${i}]`);
+  });
   const first = tensors[0]!;
   const a = normAxis("concat", axis, first.ndim);
   for (const t of tensors) {
@@ -50,11 +53,14 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
 
 /** Joins tensors of one shape along a new `axis`. */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(tensors as unknown) || tensors.length === 0) throw new Error("stack: expected a non-empty array of tensors");
+  if (!Array.isArray(tensors as unknown) || tensors.length === 0)
+    throw new Error("stack: expected a non-empty array of tensors");
   const first = assertTensor("stack", tensors[0]);
   for (const t of tensors) {
     if (assertTensor("stack", t).shape.join() !== first.shape.join()) {
-      throw new Error(`stack: all shapes must match, got ${tensors.map((x) => shapeStr(x.shape)).join(", ")}`);
+      throw new Error(
+        `stack: all shapes must match, got ${tensors.map((x) => shapeStr(x.shape)).join(", ")}`,
+      );
     }
   }
   const a = normAxis("stack", axis, first.ndim + 1);
@@ -74,13 +80,15 @@ export function split(x: Tensor, sizes: number | readonly number[], axis = 0): T
   const n = x.shape[a]!;
   let lengths: number[];
   if (typeof sizes === "number") {
-    if (!Number.isInteger(sizes) || sizes <= 0) throw new Error(`split: size must be a positive integer, got ${sizes}`);
+    if (!Number.isInteger(sizes) || sizes <= 0)
+      throw new Error(`split: size must be a positive integer, got ${sizes}`);
     lengths = [];
     for (let s = 0; s < n; s += sizes) lengths.push(Math.min(sizes, n - s));
   } else {
     lengths = sizes.slice();
     const total = lengths.reduce((p, q) => p + q, 0);
-    if (total !== n) throw new Error(`split: sizes [${lengths.join(",")}] sum to ${total}, but axis ${axis} has ${n}`);
+    if (total !== n)
+      throw new Error(`split: sizes [${lengths.join(",")}] sum to ${total}, but axis ${axis} has ${n}`);
   }
   let start = 0;
   return lengths.map((len) => {

@@ -1,10 +1,10 @@
+import { zeros } from "../create.js";
 import { allocate, isFloat } from "../dtype.js";
 import { primitive } from "../grad-mode.js";
 import { normAxis, shapeStr, sizeOf } from "../shape.js";
 import { record, Tensor } from "../tensor.js";
-import { zeros } from "../create.js";
-import { contiguous } from "./view.js";
 import { assertTensor, backend } from "./util.js";
+import { contiguous } from "./view.js";
 
 function checkIndices(op: string, indices: Tensor, n: number): Int32Array {
   assertTensor(op, indices, "indices");
@@ -61,7 +61,8 @@ export function indexAdd(base: Tensor, axis: number, indices: Tensor, src: Tenso
 
 /** One-hot rows: int32 `indices` of shape S give an int32 tensor [...S, n] with a 1 per row. */
 export function oneHot(indices: Tensor, n: number): Tensor {
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`oneHot: number of classes must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`oneHot: number of classes must be a positive integer, got ${n}`);
   const flat = checkIndices("oneHot", indices, n);
   const out = new Tensor(allocate("int32", flat.length * n), [...indices.shape, n]);
   for (let i = 0; i < flat.length; i++) out.data[i * n + flat[i]!] = 1;

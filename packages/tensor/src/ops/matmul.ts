@@ -2,8 +2,8 @@ import { allocate } from "../dtype.js";
 import { primitive } from "../grad-mode.js";
 import { broadcastShapes, shapeStr, sizeOf } from "../shape.js";
 import { record, Tensor } from "../tensor.js";
-import { expand, squeeze, transpose, unsqueeze } from "./view.js";
 import { assertTensor, backend, operands, requireFloat } from "./util.js";
+import { expand, squeeze, transpose, unsqueeze } from "./view.js";
 
 /** Swaps the last two axes: a view, so backward's transposed products never copy. */
 export function mT(x: Tensor): Tensor {
@@ -43,12 +43,16 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   operands("matmul", a, b);
   requireFloat("matmul", a);
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new Error(`matmul: both operands need at least 1 axis, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
+    throw new Error(
+      `matmul: both operands need at least 1 axis, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`,
+    );
   }
   const ka = a.shape[a.ndim - 1]!;
   const kb = b.shape[b.ndim === 1 ? 0 : b.ndim - 2]!;
   if (ka !== kb) {
-    throw new Error(`matmul: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)} do not align: ${ka} != ${kb}`);
+    throw new Error(
+      `matmul: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)} do not align: ${ka} != ${kb}`,
+    );
   }
   const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;
   const b2 = b.ndim === 1 ? unsqueeze(b, 1) : b;

@@ -5,9 +5,9 @@ import { normAxes, normAxis, shapeStr, sizeOf } from "../shape.js";
 import { record, Tensor } from "../tensor.js";
 import { astype } from "./astype.js";
 import { add, div, eq, mul, sub } from "./binary.js";
-import { detach, expand, reshape } from "./view.js";
 import { exp, log, square } from "./unary.js";
 import { assertTensor, backend, requireFloat } from "./util.js";
+import { detach, expand, reshape } from "./view.js";
 
 /** Which axes to reduce and the result's shape. */
 interface ReduceAttrs {
@@ -41,7 +41,7 @@ function reduceOp(op: ReduceOp, x: Tensor, axis: Axis | undefined, keepdims: boo
   const axes = normAxes(op, axis, x.ndim);
   const kept = keptShape(x.shape, axes);
   const shape = keepdims ? kept : x.shape.filter((_, i) => !axes.includes(i));
-  if ((op !== "sum") && axes.some((a) => x.shape[a] === 0)) {
+  if (op !== "sum" && axes.some((a) => x.shape[a] === 0)) {
     throw new Error(`${op}: cannot reduce an empty axis of a tensor of shape ${shapeStr(x.shape)}`);
   }
   const isArg = op === "argmax" || op === "argmin";
@@ -108,7 +108,12 @@ export function logsumexp(x: Tensor, axis?: Axis, keepdims = false): Tensor {
   const axes = normAxes("logsumexp", axis, x.ndim);
   const [z, m] = shiftByMax(x, axes);
   const s = add(log(sum(exp(z), axes, true)), m);
-  return keepdims ? s : reshape(s, x.shape.filter((_, i) => !axes.includes(i)));
+  return keepdims
+    ? s
+    : reshape(
+        s,
+        x.shape.filter((_, i) => !axes.includes(i)),
+      );
 }
 
 /** log(softmax(x)) along `axis`: (x - m) - log(sum(exp(x - m))), stable for logits of 1e4. */

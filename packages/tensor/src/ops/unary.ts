@@ -1,11 +1,11 @@
 import type { UnaryOp } from "../backend/backend.js";
 import { allocate } from "../dtype.js";
-import { primitive, type Primitive } from "../grad-mode.js";
+import { type Primitive, primitive } from "../grad-mode.js";
 import { sizeOf } from "../shape.js";
 import { record, Tensor } from "../tensor.js";
-import { gt, mul, sub, div } from "./binary.js";
-import { where } from "./where.js";
+import { div, gt, mul, sub } from "./binary.js";
 import { assertTensor, backend, requireFloat } from "./util.js";
+import { where } from "./where.js";
 
 // One line per primitive: its derivative, written with differentiable ops so it differentiates again.
 const rules: { [P in UnaryOp]: Primitive } = {

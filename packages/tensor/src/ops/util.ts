@@ -43,7 +43,9 @@ export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Ten
 
 export function requireFloat(op: string, x: Tensor): void {
   if (!isFloat(x.dtype)) {
-    throw new Error(`${op}: expected a float32 or float64 tensor, got ${x.dtype} ${shapeStr(x.shape)}; cast with astype()`);
+    throw new Error(
+      `${op}: expected a float32 or float64 tensor, got ${x.dtype} ${shapeStr(x.shape)}; cast with astype()`,
+    );
   }
 }
 

@@ -1,9 +1,9 @@
+import { zeros } from "../create.js";
 import { allocate } from "../dtype.js";
 import { primitive } from "../grad-mode.js";
 import { normAxis, shapeStr, sizeOf } from "../shape.js";
 import { record, Tensor } from "../tensor.js";
 import { concat } from "./concat.js";
-import { zeros } from "../create.js";
 import { assertTensor, backend } from "./util.js";
 
 // Views share storage: only shape, strides and offset change. Their derivatives move the
@@ -51,12 +51,16 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (unknown >= 0) {
     const rest = sizeOf(target.filter((_, i) => i !== unknown));
     if (rest === 0 || x.size % rest !== 0) {
-      throw new Error(`reshape: cannot reshape ${shapeStr(x.shape)} (${x.size} elements) into ${shapeStr(shape)}`);
+      throw new Error(
+        `reshape: cannot reshape ${shapeStr(x.shape)} (${x.size} elements) into ${shapeStr(shape)}`,
+      );
     }
     target[unknown] = x.size / rest;
   }
   if (sizeOf(target) !== x.size) {
-    throw new Error(`reshape: cannot reshape ${shapeStr(x.shape)} (${x.size} elements) into ${shapeStr(shape)}`);
+    throw new Error(
+      `reshape: cannot reshape ${shapeStr(x.shape)} (${x.size} elements) into ${shapeStr(shape)}`,
+    );
   }
   const src = contiguous(x);
   return record(reshapeRule, [src], view(src, target, contiguousStridesOf(target), src.offset), undefined);
@@ -78,7 +82,9 @@ export function transpose(x: Tensor, axes?: readonly number[]): Tensor {
   const nd = x.ndim;
   const perm = axes ? axes.map((a) => normAxis("transpose", a, nd)) : [...Array(nd).keys()].reverse();
   if (perm.length !== nd || new Set(perm).size !== nd) {
-    throw new Error(`transpose: axes [${axes?.join(",")}] are not a permutation of ${nd} axes of ${shapeStr(x.shape)}`);
+    throw new Error(
+      `transpose: axes [${axes?.join(",")}] are not a permutation of ${nd} axes of ${shapeStr(x.shape)}`,
+    );
   }
   const out = view(
     x,
@@ -93,14 +99,17 @@ export function transpose(x: Tensor, axes?: readonly number[]): Tensor {
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   assertTensor("expand", x);
   const lead = shape.length - x.ndim;
-  if (lead < 0) throw new Error(`expand: cannot expand ${shapeStr(x.shape)} to fewer axes ${shapeStr(shape)}`);
+  if (lead < 0)
+    throw new Error(`expand: cannot expand ${shapeStr(x.shape)} to fewer axes ${shapeStr(shape)}`);
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead]! : d));
   const strides = target.map((d, i) => {
     if (i < lead) return 0;
     const xd = x.shape[i - lead]!;
     if (xd === d) return x.strides[i - lead]!;
     if (xd === 1) return 0;
-    throw new Error(`expand: cannot expand ${shapeStr(x.shape)} to ${shapeStr(shape)}: axis ${i} has ${xd} != ${d}`);
+    throw new Error(
+      `expand: cannot expand ${shapeStr(x.shape)} to ${shapeStr(shape)}: axis ${i} has ${xd} != ${d}`,
+    );
   });
   if (lead === 0 && target.every((d, i) => d === x.shape[i])) return x;
   return record(expandRule, [x], view(x, target, strides, x.offset), undefined);
@@ -112,8 +121,16 @@ export function narrow(x: Tensor, axis: number, start: number, length: number): 
   const a = normAxis("narrow", axis, x.ndim);
   const n = x.shape[a]!;
   if (start < 0) start += n;
-  if (!Number.isInteger(start) || !Number.isInteger(length) || start < 0 || length < 0 || start + length > n) {
-    throw new Error(`narrow: range [${start}, ${start}+${length}) is out of bounds for axis ${axis} of ${shapeStr(x.shape)}`);
+  if (
+    !Number.isInteger(start) ||
+    !Number.isInteger(length) ||
+    start < 0 ||
+    length < 0 ||
+    start + length > n
+  ) {
+    throw new Error(
+      `narrow: range [${start}, ${start}+${length}) is out of bounds for axis ${axis} of ${shapeStr(x.shape)}`,
+    );
   }
   const shape = x.shape.slice();
   shape[a] = length;
@@ -124,9 +141,12 @@ export function narrow(x: Tensor, axis: number, start: number, length: number): 
 export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
   assertTensor("squeeze", x);
   const axes =
-    axis === undefined ? [] : (typeof axis === "number" ? [axis] : axis).map((a) => normAxis("squeeze", a, x.ndim));
+    axis === undefined
+      ? []
+      : (typeof axis === "number" ? [axis] : axis).map((a) => normAxis("squeeze", a, x.ndim));
   for (const a of axes) {
-    if (x.shape[a] !== 1) throw new Error(`squeeze: axis ${a} of ${shapeStr(x.shape)} has size ${x.shape[a]}, not 1`);
+    if (x.shape[a] !== 1)
+      throw new Error(`squeeze: axis ${a} of ${shapeStr(x.shape)} has size ${x.shape[a]}, not 1`);
   }
   const keep = x.shape.map((d, i) => (axis === undefined ? d !== 1 : !axes.includes(i)));
   const out = view(

@@ -5,4 +5,14 @@ import { matmul } from "./matmul.js";
 import { reduce } from "./reduce.js";
 
 /** The reference backend: plain TypeScript over typed arrays, runs everywhere. */
-export const jsBackend: Backend = { name: "js", unary, binary, copy, where, reduce, matmul, gather, scatterAdd };
+export const jsBackend: Backend = {
+  name: "js",
+  unary,
+  binary,
+  copy,
+  where,
+  reduce,
+  matmul,
+  gather,
+  scatterAdd,
+};

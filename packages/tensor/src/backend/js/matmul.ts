@@ -9,10 +9,18 @@ const NC = 256; // columns of B per panel: 4 rows of C x 256 stay in L1
  * time share each loaded row of B, with B's columns taken in cache-sized panels.
  */
 function gemmRowB(
-  m: number, n: number, k: number,
-  A: TypedArray, ao: number, as0: number, as1: number,
-  B: TypedArray, bo: number, bs0: number,
-  C: TypedArray, co: number,
+  m: number,
+  n: number,
+  k: number,
+  A: TypedArray,
+  ao: number,
+  as0: number,
+  as1: number,
+  B: TypedArray,
+  bo: number,
+  bs0: number,
+  C: TypedArray,
+  co: number,
 ): void {
   for (let j0 = 0; j0 < n; j0 += NC) {
     const j1 = Math.min(n, j0 + NC);
@@ -51,10 +59,17 @@ function gemmRowB(
 
 /** C[m,n] = A[m,k] B[k,n] with rows of A and columns of B contiguous: dot products along k. */
 function gemmDot(
-  m: number, n: number, k: number,
-  A: TypedArray, ao: number, as0: number,
-  B: TypedArray, bo: number, bs1: number,
-  C: TypedArray, co: number,
+  m: number,
+  n: number,
+  k: number,
+  A: TypedArray,
+  ao: number,
+  as0: number,
+  B: TypedArray,
+  bo: number,
+  bs1: number,
+  C: TypedArray,
+  co: number,
 ): void {
   for (let i = 0; i < m; i++) {
     const a = ao + i * as0;
@@ -120,7 +135,13 @@ export function matmul(a: View, b: View, out: TypedArray): void {
     return;
   }
   // Step the batch axes with a trailing length-1 axis so forEachRow visits every batch.
-  forEachRow([...batch, 1], [[...a.strides.slice(0, nd - 2), 0], [...Bs.slice(0, nd - 2), 0]], [a.offset, Bo], (offs) =>
-    run(offs[0]!, offs[1]!),
+  forEachRow(
+    [...batch, 1],
+    [
+      [...a.strides.slice(0, nd - 2), 0],
+      [...Bs.slice(0, nd - 2), 0],
+    ],
+    [a.offset, Bo],
+    (offs) => run(offs[0]!, offs[1]!),
   );
 }

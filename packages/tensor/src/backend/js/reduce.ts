@@ -4,7 +4,14 @@ import { copy } from "./elementwise.js";
 import { isDense } from "./rows.js";
 
 /** Reduces contiguous rows: out[r] = op(x[off + r*len .. off + (r+1)*len)). */
-function reduceRows(op: ReduceOp, x: TypedArray, off: number, rows: number, len: number, out: TypedArray): void {
+function reduceRows(
+  op: ReduceOp,
+  x: TypedArray,
+  off: number,
+  rows: number,
+  len: number,
+  out: TypedArray,
+): void {
   const exact = x instanceof Float64Array;
   for (let r = 0; r < rows; r++) {
     const base = off + r * len;
@@ -56,9 +63,17 @@ function reduceRows(op: ReduceOp, x: TypedArray, off: number, rows: number, len:
 }
 
 /** Sums or maxes over a leading block of axes of contiguous data: accumulates whole rows. */
-function reduceLeading(op: "sum" | "max" | "min", x: TypedArray, off: number, rows: number, len: number, out: TypedArray) {
+function reduceLeading(
+  op: "sum" | "max" | "min",
+  x: TypedArray,
+  off: number,
+  rows: number,
+  len: number,
+  out: TypedArray,
+) {
   const acc = new Float64Array(len);
-  for (let i = 0; i < len; i++) acc[i] = rows > 0 ? x[off + i]! : op === "sum" ? 0 : op === "max" ? -Infinity : Infinity;
+  for (let i = 0; i < len; i++)
+    acc[i] = rows > 0 ? x[off + i]! : op === "sum" ? 0 : op === "max" ? -Infinity : Infinity;
   for (let r = 1; r < rows; r++) {
     const base = off + r * len;
     if (op === "sum") for (let i = 0; i < len; i++) acc[i]! += x[base + i]!;
