@@ -1,0 +1,2 @@
+export { type InitOptions, normal, uniform } from "./init.js";
+export { type LoadResult, Module, type StateDict } from "./module.js";
