@@ -72,11 +72,21 @@ function reduceLeading(
   out: TypedArray,
 ) {
   const acc = new Float64Array(len);
+  const comp = op === "sum" && x instanceof Float64Array ? new Float64Array(len) : null;
   for (let i = 0; i < len; i++)
     acc[i] = rows > 0 ? x[off + i]! : op === "sum" ? 0 : op === "max" ? -Infinity : Infinity;
   for (let r = 1; r < rows; r++) {
     const base = off + r * len;
-    if (op === "sum") for (let i = 0; i < len; i++) acc[i]! += x[base + i]!;
+    if (op === "sum" && comp !== null)
+      for (let i = 0; i < len; i++) {
+        // Neumaier, per column, as in reduceRows: float64 data keeps its digits
+        const s = acc[i]!;
+        const v = x[base + i]!;
+        const t = s + v;
+        comp[i]! += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+        acc[i] = t;
+      }
+    else if (op === "sum") for (let i = 0; i < len; i++) acc[i]! += x[base + i]!;
     else if (op === "max")
       for (let i = 0; i < len; i++) {
         const v = x[base + i]!;
@@ -88,7 +98,7 @@ function reduceLeading(
         if (v < acc[i]! || v !== v) acc[i] = v;
       }
   }
-  for (let i = 0; i < len; i++) out[i] = acc[i]!;
+  for (let i = 0; i < len; i++) out[i] = comp === null ? acc[i]! : acc[i]! + comp[i]!;
 }
 
 export function reduce(op: ReduceOp, x: View, axes: readonly number[], out: TypedArray): void {
