@@ -1,12 +1,16 @@
 import { setBackend } from "./backend/backend.js";
 import { jsBackend } from "./backend/js/index.js";
+import { createWasmBackend } from "./backend/wasm/index.js";
 import "./methods.js";
 
-setBackend(jsBackend);
+/** `NABLA_BACKEND=js` (Node) forces the TypeScript backend; otherwise WebAssembly SIMD where it validates. */
+const requested = typeof process === "object" ? process.env?.NABLA_BACKEND : undefined;
+setBackend((requested !== "js" && createWasmBackend()) || jsBackend);
 
 export type { Backend, BinaryOp, ReduceOp, UnaryOp, View } from "./backend/backend.js";
 export { getBackend, setBackend } from "./backend/backend.js";
 export { jsBackend } from "./backend/js/index.js";
+export { createWasmBackend } from "./backend/wasm/index.js";
 export { item, toArray, toTypedArray } from "./convert.js";
 export {
   arange,

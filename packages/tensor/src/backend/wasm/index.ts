@@ -1,0 +1,48 @@
+import type { TypedArray } from "../../dtype.js";
+import type { Backend, View } from "../backend.js";
+import { jsBackend } from "../js/index.js";
+import { forEachRow } from "../js/rows.js";
+import { instantiateKernels, WasmGemm } from "./gemm.js";
+
+/** Products smaller than this many multiply-adds stay in TypeScript: packing would cost more. */
+const MIN_WORK = 8 * 8 * 8;
+
+/**
+ * The WebAssembly SIMD backend: float32 matrix products run in a 4x8 f32x4 micro-kernel
+ * compiled from AssemblyScript; everything else is the TypeScript backend's. Null where
+ * WebAssembly SIMD does not validate.
+ */
+export function createWasmBackend(): Backend | null {
+  const kernels = instantiateKernels();
+  if (kernels === null) return null;
+  const gemm = new WasmGemm(kernels);
+  const matmul = (a: View, b: View, out: TypedArray): void => {
+    const nd = a.shape.length;
+    const m = a.shape[nd - 2]!;
+    const k = a.shape[nd - 1]!;
+    const n = b.shape[nd - 1]!;
+    if (!(out instanceof Float32Array) || m * n * k < MIN_WORK) {
+      jsBackend.matmul(a, b, out);
+      return;
+    }
+    const [as0, as1] = [a.strides[nd - 2]!, a.strides[nd - 1]!];
+    const [bs0, bs1] = [b.strides[nd - 2]!, b.strides[nd - 1]!];
+    const batch = a.shape.slice(0, nd - 2);
+    let index = 0;
+    forEachRow(
+      [...batch, 1],
+      [
+        [...a.strides.slice(0, nd - 2), 0],
+        [...b.strides.slice(0, nd - 2), 0],
+      ],
+      [a.offset, b.offset],
+      (offs) => {
+        const A = { data: a.data, offset: offs[0]!, s0: as0, s1: as1 };
+        const B = { data: b.data, offset: offs[1]!, s0: bs0, s1: bs1 };
+        gemm.run(m, n, k, A, B, out, index * m * n);
+        index++;
+      },
+    );
+  };
+  return { ...jsBackend, name: "wasm", matmul };
+}

@@ -1,0 +1,59 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+// @ts-expect-error: a plain .mjs build script without types
+import { compileKernels, render } from "../../../scripts/build-wasm.mjs";
+import { randn } from "../../create.js";
+import { allocate } from "../../dtype.js";
+import { transpose } from "../../ops/view.js";
+import { Generator } from "../../random.js";
+import type { Tensor } from "../../tensor.js";
+import { jsBackend } from "../js/index.js";
+import { createWasmBackend } from "./index.js";
+
+const wasm = createWasmBackend();
+
+function product(backend: typeof jsBackend, a: Tensor, b: Tensor): Float32Array {
+  const out = allocate("float32", a.shape[0]! * b.shape[1]!) as Float32Array;
+  backend.matmul(a, b, out);
+  return out;
+}
+
+describe("WebAssembly SIMD backend", () => {
+  it("validates on Node 20", () => {
+    expect(wasm).not.toBeNull();
+    expect(wasm!.name).toBe("wasm");
+  });
+
+  const g = new Generator(3);
+  const shapes = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [4, 8, 8],
+    [5, 9, 13],
+    [17, 33, 31],
+    [32, 64, 96],
+  ] as const;
+  for (const [m, k, n] of shapes) {
+    it(`matches the TypeScript kernel for ${m}x${k} @ ${k}x${n} in every operand layout`, () => {
+      const layouts: [string, Tensor, Tensor][] = [
+        ["NN", randn([m, k], { generator: g }), randn([k, n], { generator: g })],
+        ["NT", randn([m, k], { generator: g }), transpose(randn([n, k], { generator: g }))],
+        ["TN", transpose(randn([k, m], { generator: g })), randn([k, n], { generator: g })],
+        ["TT", transpose(randn([k, m], { generator: g })), transpose(randn([n, k], { generator: g }))],
+      ];
+      for (const [name, a, b] of layouts) {
+        const want = product(jsBackend, a, b);
+        const got = product(wasm!, a, b);
+        let worst = 0;
+        for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(want[i]! - got[i]!));
+        expect(worst, `${name}: worst difference`).toBeLessThan(1e-4 * Math.sqrt(k));
+      }
+    });
+  }
+
+  it("ships kernels that match a fresh compile of asm/*.ts", async () => {
+    const file = fileURLToPath(new URL("./kernels.generated.ts", import.meta.url));
+    expect(readFileSync(file, "utf8")).toBe(render(await compileKernels()));
+  }, 60_000);
+});
