@@ -30,7 +30,7 @@ function reduceRows(
         } else {
           for (let i = 0; i < len; i++) s += x[base + i]!;
         }
-        out[r] = s + c;
+        out[r] = Number.isFinite(s) ? s + c : s; // an infinity makes c NaN (inf - inf); s is right
         break;
       }
       case "max":
@@ -98,7 +98,10 @@ function reduceLeading(
         if (v < acc[i]! || v !== v) acc[i] = v;
       }
   }
-  for (let i = 0; i < len; i++) out[i] = comp === null ? acc[i]! : acc[i]! + comp[i]!;
+  for (let i = 0; i < len; i++) {
+    const s = acc[i]!;
+    out[i] = comp === null || !Number.isFinite(s) ? s : s + comp[i]!;
+  }
 }
 
 export function reduce(op: ReduceOp, x: View, axes: readonly number[], out: TypedArray): void {
