@@ -280,6 +280,27 @@ describe("sum numerics", () => {
     expect(T.mean(T.tensor([1e16, 3, -1e16], { dtype: "float64" })).item()).toBe(1);
   });
 
+  it("infinities and NaN pass through the compensated float64 sum", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      expect(T.sum(T.tensor([Infinity, 1, 2], { dtype })).item()).toBe(Infinity);
+      expect(T.sum(T.tensor([1, -Infinity], { dtype })).item()).toBe(-Infinity);
+      expect(T.sum(T.tensor([Infinity, -Infinity], { dtype })).item()).toBeNaN();
+      expect(
+        T.sum(
+          T.tensor(
+            [
+              [Infinity, 1],
+              [1, Number.NaN],
+            ],
+            { dtype },
+          ),
+          0,
+        ).toArray(),
+      ).toEqual([Infinity, Number.NaN]);
+      expect(T.sum(T.tensor([1e308, 1e308], { dtype: "float64" })).item()).toBe(Infinity);
+    }
+  });
+
   it("float32 sums of many small terms keep their digits", () => {
     const n = 1 << 20;
     const x = T.full([n], 0.1, { dtype: "float32" });
