@@ -1,1 +1,14 @@
-export {};
+export type { CellOptions } from "./cells/cell-base.js";
+export { GRUCell } from "./cells/gru-cell.js";
+export { LSTMCell } from "./cells/lstm-cell.js";
+export { RNNCell, type RNNCellOptions } from "./cells/rnn-cell.js";
+export { type CellWeights, gruStep, lstmStep, rnnStep } from "./cells/steps.js";
+export type { CellKind, DirectionSpec } from "./direction.js";
+export { fusedDirection } from "./fused/fused-direction.js";
+export type { Nonlinearity } from "./fused/rnn-kernel.js";
+export { GRU } from "./layers/gru.js";
+export { LSTM } from "./layers/lstm.js";
+export type { ForwardOptions, LayerOptions } from "./layers/options.js";
+export { type LayerResult, RecurrentLayer } from "./layers/recurrent.js";
+export { RNN, type RNNOptions } from "./layers/rnn.js";
+export { referenceDirection } from "./reference/reference-direction.js";
