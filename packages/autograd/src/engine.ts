@@ -1,7 +1,6 @@
 import {
   add,
   type BackwardOptions,
-  contiguous,
   enableGrad,
   engine,
   gradMode,
@@ -12,6 +11,7 @@ import {
   sum,
   type Tensor,
 } from "@nablajs/tensor";
+import { checkForward, checkGradient } from "./anomaly.js";
 
 /**
  * Sums a gradient back to the shape of the input it belongs to: over leading axes the input
@@ -24,6 +24,12 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   const axes: number[] = [];
   for (let i = 0; i < g.ndim; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
   return reshape(sum(g, axes), shape);
+}
+
+/** Whether `from` broadcasts from `to` (so sumToShape can bring it back). */
+function sumsTo(from: readonly number[], to: readonly number[]): boolean {
+  const lead = from.length - to.length;
+  return lead >= 0 && to.every((d, i) => d === from[i + lead] || d === 1);
 }
 
 /** Tensors reachable from `roots` through recorded ops, each after everything it feeds (reverse topological order). */
@@ -46,26 +52,32 @@ function reverseTopo(roots: readonly Tensor[]): Tensor[] {
   return order.reverse();
 }
 
-function hasNonFinite(t: Tensor): boolean {
-  const d = contiguous(t);
-  for (let i = 0; i < d.size; i++) if (!Number.isFinite(d.data[d.offset + i]!)) return true;
-  return false;
-}
-
 function runHooks(t: Tensor, g: Tensor): Tensor {
   if (!t.hooks) return g;
-  for (const hook of t.hooks) g = hook(g) ?? g;
+  for (const hook of t.hooks) {
+    const h = hook(g);
+    if (h === undefined) continue;
+    if (h.shape.join() !== g.shape.join() || h.dtype !== g.dtype) {
+      throw new Error(
+        `registerHook: a hook returned ${h.dtype} ${shapeStr(h.shape)} for a gradient of ${g.dtype} ${shapeStr(g.shape)}`,
+      );
+    }
+    g = h;
+  }
   return g;
 }
 
+/** Non-leaf tensors whose gradient `backward()` keeps in `.grad` (see retainGrad). */
+export const retained = new WeakSet<Tensor>();
+
 export interface GradientsOptions extends BackwardOptions {
-  /** Called with each leaf reached and its gradient (backward() accumulates into `.grad`). */
+  /** Called with each leaf reached (and each tensor marked by retainGrad) and its gradient. */
   onLeaf?: (leaf: Tensor, grad: Tensor) => void;
 }
 
 /**
  * The chain rule: gradients of `sum(roots[i] * gradOutputs[i])` with respect to every tensor
- * reached. Returns the map from tensor to gradient; `onLeaf` sees each leaf's gradient.
+ * reached, in reverse topological order. Returns the map from tensor to gradient.
  */
 export function runBackward(
   roots: readonly Tensor[],
@@ -80,6 +92,8 @@ export function runBackward(
     grads.set(r, grads.has(r) ? add(grads.get(r)!, g) : g);
   });
   const order = reverseTopo(roots);
+  const anomaly = gradMode.anomaly;
+  if (anomaly) checkForward(order);
   const run = () => {
     for (const t of order) {
       let g = grads.get(t);
@@ -87,10 +101,8 @@ export function runBackward(
       g = runHooks(t, g);
       grads.set(t, g);
       const node = t.gradFn;
-      if (node === null) {
-        opts.onLeaf?.(t, g);
-        continue;
-      }
+      if (node === null || retained.has(t)) opts.onLeaf?.(t, g);
+      if (node === null) continue;
       const inputs = node.inputs;
       if (inputs === null) {
         throw new Error(
@@ -101,12 +113,13 @@ export function runBackward(
       inputs.forEach((x, i) => {
         const gi = inGrads[i];
         if (!x.requiresGrad || gi === null || gi === undefined) return;
-        const shaped = sumToShape(gi, x.shape);
-        if (gradMode.anomaly && hasNonFinite(shaped)) {
+        if (gi.dtype !== x.dtype || !sumsTo(gi.shape, x.shape)) {
           throw new Error(
-            `detectAnomaly: the gradient of '${node.prim.name}' for its input ${i} ${shapeStr(x.shape)} contains NaN or Inf.\nThe op was called at:\n${node.site ?? "(call site not recorded)"}`,
+            `backward: the gradient of '${node.prim.name}' for its input ${i} is ${gi.dtype} ${shapeStr(gi.shape)}, which does not sum to the input's ${x.dtype} ${shapeStr(x.shape)}`,
           );
         }
+        const shaped = sumToShape(gi, x.shape);
+        if (anomaly) checkGradient(t, i, x, shaped);
         const prev = grads.get(x);
         grads.set(x, prev === undefined ? shaped : add(prev, shaped));
       });
@@ -118,14 +131,11 @@ export function runBackward(
   return grads;
 }
 
-/** A gradient that owns its storage, so later in-place updates of parameters never alias it. */
-function owned(g: Tensor): Tensor {
-  return g.isContiguous && g.offset === 0 && g.data.length === g.size
-    ? g
-    : noGrad(() => contiguous(g.mul(1)));
-}
-
-/** `tensor.backward()`: accumulates into the `.grad` of every leaf that requires a gradient. */
+/**
+ * `tensor.backward()`: accumulates into the `.grad` of every leaf that requires a gradient (and
+ * of tensors marked by retainGrad). Each `.grad` owns its storage: it never shares a buffer with
+ * another `.grad`, with `gradOutput` or with a leaf, so in-place updates of one never touch another.
+ */
 export function backward(root: Tensor, gradOutput: Tensor | undefined, opts: BackwardOptions = {}): void {
   if (!root.requiresGrad) {
     throw new Error(
@@ -145,16 +155,20 @@ export function backward(root: Tensor, gradOutput: Tensor | undefined, opts: Bac
       `backward: gradOutput ${g.dtype} ${shapeStr(g.shape)} does not match the output ${root.dtype} ${shapeStr(root.shape)}`,
     );
   }
+  const taken = new Set<ArrayBufferLike>([g.data.buffer]);
+  const owned = (t: Tensor, lg: Tensor): Tensor => {
+    taken.add(t.data.buffer);
+    const own =
+      lg.isContiguous && lg.offset === 0 && lg.data.length === lg.size && !taken.has(lg.data.buffer);
+    const out = own ? lg : noGrad(() => lg.mul(1)); // mul allocates fresh contiguous storage
+    taken.add(out.data.buffer);
+    return out;
+  };
   runBackward([root], [g], {
     ...opts,
-    onLeaf: (leaf, lg) => {
-      const add1 = opts.createGraph ? lg : owned(lg);
-      leaf.grad =
-        leaf.grad === null
-          ? add1
-          : opts.createGraph
-            ? add(leaf.grad, add1)
-            : noGrad(() => add(leaf.grad!, add1));
+    onLeaf: (t, lg) => {
+      if (opts.createGraph) t.grad = t.grad === null ? lg : add(t.grad, lg);
+      else t.grad = t.grad === null ? owned(t, lg) : noGrad(() => add(t.grad!, lg));
     },
   });
 }

@@ -1,4 +1,5 @@
 import "./engine.js";
+import "./retain-grad.js";
 
 export { enableGrad, isGradEnabled, noGrad } from "@nablajs/tensor";
 export { detectAnomaly } from "./anomaly.js";
@@ -17,3 +18,4 @@ export {
   vjp,
 } from "./functional.js";
 export { type GradcheckOptions, gradcheck, gradgradcheck } from "./gradcheck.js";
+export { retainGrad } from "./retain-grad.js";
