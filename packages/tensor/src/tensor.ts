@@ -16,6 +16,7 @@ export interface BackwardOptions {
 /** The chain rule's entry point, installed by @nablajs/autograd when it is imported. */
 export const engine: {
   backward?: (root: Tensor, gradOutput: Tensor | undefined, opts: BackwardOptions) => void;
+  retainGrad?: (t: Tensor) => void;
 } = {};
 
 /**
@@ -92,6 +93,15 @@ export class Tensor {
       throw new Error("backward: no autograd engine; import '@nablajs/autograd' (or 'nabla') first");
     }
     engine.backward(this, gradOutput, opts);
+  }
+
+  /** Makes `backward()` keep this non-leaf tensor's gradient in `.grad`, as for leaves (needs `@nablajs/autograd`). */
+  retainGrad(): this {
+    if (engine.retainGrad === undefined) {
+      throw new Error("retainGrad: no autograd engine; import '@nablajs/autograd' (or 'nabla') first");
+    }
+    engine.retainGrad(this);
+    return this;
   }
 
   /** Calls `hook` with the gradient flowing into this tensor during backward; it may return a replacement. */
