@@ -18,10 +18,15 @@ const rule = primitive<Bounds>("clamp", (g, [x], _, { min, max }) => [
 /** Limits each element to [min, max]; either bound may be omitted. */
 export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   assertTensor("clamp", x);
-  const int = x.dtype === "int32";
-  const lo = min ?? (int ? -(2 ** 31) : -Infinity);
-  const hi = max ?? (int ? 2 ** 31 - 1 : Infinity);
+  let lo = min ?? -Infinity;
+  let hi = max ?? Infinity;
   if (Number.isNaN(lo) || Number.isNaN(hi)) throw new Error("clamp: bounds must not be NaN");
+  if (x.dtype === "int32") {
+    // NOTE: an int32 scalar cannot hold +-Infinity or a fraction (it would store 0 or truncate):
+    // round the bounds inward (x >= 0.5 means x >= 1) and into int32's range.
+    lo = Math.min(Math.max(Math.ceil(lo), -(2 ** 31)), 2 ** 31 - 1);
+    hi = Math.max(Math.min(Math.floor(hi), 2 ** 31 - 1), -(2 ** 31));
+  }
   const out = new Tensor(allocate(x.dtype, x.size), x.shape);
   const b = backend();
   b.binary("maximum", x, broadcastView(scalarOf(lo, x.dtype), x.shape), out.data);
