@@ -59,7 +59,7 @@ describe("Linear initialisation", () => {
     expect(lin.weight.shape).toEqual([200, 300]);
     expect(lin.weight.dtype).toBe("float32");
     const bound = 1 / Math.sqrt(300);
-    const w = lin.weight.toTypedArray();
+    const w = Array.from(lin.weight.toTypedArray());
     expect(Math.max(...w)).toBeLessThanOrEqual(bound);
     expect(Math.min(...w)).toBeGreaterThanOrEqual(-bound);
     expect(Math.max(...w)).toBeGreaterThan(0.99 * bound);
