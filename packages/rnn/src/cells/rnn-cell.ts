@@ -1,12 +1,12 @@
 import type { Tensor } from "@nablajs/tensor";
-import type { Nonlinearity } from "../fused/rnn-kernel.js";
+import type { RNNNonlinearity } from "../fused/rnn-kernel.js";
 import { CellBase, type CellOptions } from "./cell-base.js";
 import { rnnStep } from "./steps.js";
 
 /** Options of RNNCell: those of every cell and the nonlinearity. */
 export interface RNNCellOptions extends CellOptions {
   /** tanh (default) or relu. */
-  nonlinearity?: Nonlinearity;
+  nonlinearity?: RNNNonlinearity;
 }
 
 /**
@@ -19,7 +19,7 @@ export interface RNNCellOptions extends CellOptions {
  * Elman, "Finding structure in time" (1990), https://doi.org/10.1207/s15516709cog1402_1
  */
 export class RNNCell extends CellBase {
-  readonly nonlinearity: Nonlinearity;
+  readonly nonlinearity: RNNNonlinearity;
 
   constructor(opts: RNNCellOptions) {
     super("RNNCell", 1, opts);

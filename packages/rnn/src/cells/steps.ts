@@ -1,5 +1,5 @@
 import { add, matmul, mT, mul, relu, sigmoid, split, sub, type Tensor, tanh } from "@nablajs/tensor";
-import type { Nonlinearity } from "../fused/rnn-kernel.js";
+import type { RNNNonlinearity } from "../fused/rnn-kernel.js";
 
 /**
  * One cell's weights in PyTorch's layout: W_ih [G H, I], W_hh [G H, H], b_ih and b_hh [G H]
@@ -22,7 +22,7 @@ function affine(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
  * One Elman RNN step with tensor ops: h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh), act = tanh or
  * relu; x [B, I], h [B, H] -> h' [B, H].
  */
-export function rnnStep(x: Tensor, h: Tensor, w: CellWeights, act: Nonlinearity): Tensor {
+export function rnnStep(x: Tensor, h: Tensor, w: CellWeights, act: RNNNonlinearity): Tensor {
   const v = add(affine(x, w.wih, w.bih), affine(h, w.whh, w.bhh));
   return act === "relu" ? relu(v) : tanh(v);
 }

@@ -15,7 +15,7 @@ import {
 } from "./common.js";
 
 /** The Elman RNN's nonlinearity. */
-export type Nonlinearity = "tanh" | "relu";
+export type RNNNonlinearity = "tanh" | "relu";
 
 /** What the RNN's forward keeps for BPTT: h_t (= y at valid steps) and h_{t-1} [T, B, H]. */
 export interface RnnSaved {
@@ -24,7 +24,7 @@ export interface RnnSaved {
 }
 
 /** The whole sequence of one Elman RNN direction: h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh). */
-export function rnnForward(seq: Sequence, ops: Operands, act: Nonlinearity) {
+export function rnnForward(seq: Sequence, ops: Operands, act: RNNNonlinearity) {
   const { T, B, H } = seq;
   const BH = B * H;
   const relu = act === "relu";
@@ -66,7 +66,7 @@ export function rnnBackward(
   seq: Sequence,
   ops: Operands,
   saved: RnnSaved,
-  act: Nonlinearity,
+  act: RNNNonlinearity,
   dy: TypedArray,
   dhn: TypedArray,
 ): OperandGrads {

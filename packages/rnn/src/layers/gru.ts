@@ -1,5 +1,5 @@
 import type { Tensor } from "@nablajs/tensor";
-import type { ForwardOptions, LayerOptions } from "./options.js";
+import type { RecurrentForwardOptions, RecurrentLayerOptions } from "./options.js";
 import { RecurrentLayer } from "./recurrent.js";
 
 /**
@@ -20,12 +20,16 @@ import { RecurrentLayer } from "./recurrent.js";
  * https://arxiv.org/abs/1406.1078
  */
 export class GRU extends RecurrentLayer {
-  constructor(opts: LayerOptions) {
+  constructor(opts: RecurrentLayerOptions) {
     super("GRU", "GRU", opts);
   }
 
   /** Runs the sequence; `state` = { h } (zeros when omitted). */
-  forward(x: Tensor, state?: { h?: Tensor }, opts: ForwardOptions = {}): { output: Tensor; h: Tensor } {
+  forward(
+    x: Tensor,
+    state?: { h?: Tensor },
+    opts: RecurrentForwardOptions = {},
+  ): { output: Tensor; h: Tensor } {
     const r = this.run(x, state, opts);
     return { output: r.output, h: r.h };
   }

@@ -1,5 +1,5 @@
 import type { Tensor } from "@nablajs/tensor";
-import type { ForwardOptions, LayerOptions } from "./options.js";
+import type { RecurrentForwardOptions, RecurrentLayerOptions } from "./options.js";
 import { RecurrentLayer } from "./recurrent.js";
 
 /**
@@ -22,7 +22,7 @@ import { RecurrentLayer } from "./recurrent.js";
  * https://doi.org/10.1162/neco.1997.9.8.1735
  */
 export class LSTM extends RecurrentLayer {
-  constructor(opts: LayerOptions) {
+  constructor(opts: RecurrentLayerOptions) {
     super("LSTM", "LSTM", opts);
   }
 
@@ -30,7 +30,7 @@ export class LSTM extends RecurrentLayer {
   forward(
     x: Tensor,
     state?: { h?: Tensor; c?: Tensor },
-    opts: ForwardOptions = {},
+    opts: RecurrentForwardOptions = {},
   ): { output: Tensor; h: Tensor; c: Tensor } {
     const r = this.run(x, state, opts);
     return { output: r.output, h: r.h, c: r.c! };

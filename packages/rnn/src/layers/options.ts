@@ -1,7 +1,7 @@
 import { type DType, type Generator, shapeStr, type Tensor } from "@nablajs/tensor";
 
 /** Options of the RNN, LSTM and GRU layers (PyTorch's, in camelCase). */
-export interface LayerOptions {
+export interface RecurrentLayerOptions {
   inputSize: number;
   hiddenSize: number;
   /** Stacked layers, each reading the previous one's output (default 1). */
@@ -23,7 +23,7 @@ export interface LayerOptions {
 }
 
 /** Per-call options of a layer's forward. */
-export interface ForwardOptions {
+export interface RecurrentForwardOptions {
   /**
    * Valid steps of each batch entry for padded batches (as PyTorch's packed sequences): steps at
    * t >= lengths[b] keep the state and output zeros; h_n (and c_n) come from each last valid step.
@@ -36,7 +36,7 @@ export interface ForwardOptions {
 /** Checks `lengths` against the batch: B integers in [1, T]. */
 export function parseLengths(
   op: string,
-  lengths: ForwardOptions["lengths"],
+  lengths: RecurrentForwardOptions["lengths"],
   B: number,
   T: number,
 ): Int32Array | null {
@@ -64,9 +64,9 @@ export function parseLengths(
   return out;
 }
 
-/** Throws unless `p` is a probability in [0, 1]. */
+/** Throws unless `p` is a probability in [0, 1). */
 export function checkDropout(op: string, p: number): number {
-  if (typeof p !== "number" || !(p >= 0 && p <= 1))
-    throw new Error(`${op}: dropout must be a probability in [0, 1], got ${String(p)}`);
+  if (typeof p !== "number" || !(p >= 0 && p < 1))
+    throw new Error(`${op}: dropout must be a probability in [0, 1), got ${String(p)}`);
   return p;
 }

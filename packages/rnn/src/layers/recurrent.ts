@@ -1,4 +1,4 @@
-import { Module } from "@nablajs/nn";
+import { dropout, Module } from "@nablajs/nn";
 import {
   concat,
   defaultGenerator,
@@ -16,8 +16,12 @@ import { type CellKind, type DirectionSpec, gatesOf, packInputs } from "../direc
 import { fusedDirection } from "../fused/fused-direction.js";
 import { checkFloatDType, checkSize, initWeights } from "../init-weights.js";
 import { referenceDirection } from "../reference/reference-direction.js";
-import { dropoutBetweenLayers } from "./dropout.js";
-import { checkDropout, type ForwardOptions, type LayerOptions, parseLengths } from "./options.js";
+import {
+  checkDropout,
+  parseLengths,
+  type RecurrentForwardOptions,
+  type RecurrentLayerOptions,
+} from "./options.js";
 
 /** The result of a layer: output [T, B, D H] ([B, T, D H] batch-first), h_n (and c_n) [L D, B, H]. */
 export interface LayerResult {
@@ -46,7 +50,7 @@ export abstract class RecurrentLayer extends Module {
   constructor(
     protected readonly op: string,
     protected readonly kind: CellKind,
-    opts: LayerOptions,
+    opts: RecurrentLayerOptions,
   ) {
     super();
     if (typeof opts !== "object" || opts === null)
@@ -130,7 +134,11 @@ export abstract class RecurrentLayer extends Module {
   }
 
   /** Runs every layer and direction; `c` is read and returned only for the LSTM. */
-  protected run(x: Tensor, state: { h?: Tensor; c?: Tensor } | undefined, opts: ForwardOptions): LayerResult {
+  protected run(
+    x: Tensor,
+    state: { h?: Tensor; c?: Tensor } | undefined,
+    opts: RecurrentForwardOptions,
+  ): LayerResult {
     const xs = this.timeMajor(x);
     const [T, B] = xs.shape as [number, number];
     const lengths = parseLengths(this.op, opts.lengths, B, T);
@@ -160,7 +168,7 @@ export abstract class RecurrentLayer extends Module {
       }
       input = ys.length === 1 ? ys[0]! : concat(ys, 2);
       if (l + 1 < this.numLayers && this.training && this.dropout > 0)
-        input = dropoutBetweenLayers(input, this.dropout, this.generator);
+        input = dropout(input, this.dropout, true, this.generator);
     }
     return {
       output: this.batchFirst ? transpose(input, [1, 0, 2]) : input,

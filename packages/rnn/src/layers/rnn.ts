@@ -1,12 +1,12 @@
 import type { Tensor } from "@nablajs/tensor";
-import type { Nonlinearity } from "../fused/rnn-kernel.js";
-import type { ForwardOptions, LayerOptions } from "./options.js";
+import type { RNNNonlinearity } from "../fused/rnn-kernel.js";
+import type { RecurrentForwardOptions, RecurrentLayerOptions } from "./options.js";
 import { RecurrentLayer } from "./recurrent.js";
 
 /** Options of the Elman RNN layer: those of every layer and the nonlinearity. */
-export interface RNNOptions extends LayerOptions {
+export interface RNNOptions extends RecurrentLayerOptions {
   /** tanh (default) or relu. */
-  nonlinearity?: Nonlinearity;
+  nonlinearity?: RNNNonlinearity;
 }
 
 /**
@@ -21,7 +21,7 @@ export interface RNNOptions extends LayerOptions {
  * Elman, "Finding structure in time" (1990), https://doi.org/10.1207/s15516709cog1402_1
  */
 export class RNN extends RecurrentLayer {
-  readonly nonlinearity: Nonlinearity;
+  readonly nonlinearity: RNNNonlinearity;
 
   constructor(opts: RNNOptions) {
     const act = opts?.nonlinearity ?? "tanh";
@@ -32,7 +32,11 @@ export class RNN extends RecurrentLayer {
   }
 
   /** Runs the sequence; `state` = { h } (zeros when omitted). */
-  forward(x: Tensor, state?: { h?: Tensor }, opts: ForwardOptions = {}): { output: Tensor; h: Tensor } {
+  forward(
+    x: Tensor,
+    state?: { h?: Tensor },
+    opts: RecurrentForwardOptions = {},
+  ): { output: Tensor; h: Tensor } {
     const r = this.run(x, state, opts);
     return { output: r.output, h: r.h };
   }
