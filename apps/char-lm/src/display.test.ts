@@ -1,0 +1,73 @@
+import { Tensor } from "@nablajs/tensor";
+import { describe, expect, it } from "vitest";
+import { svgChart, textChart } from "./plot.js";
+import { Progress } from "./progress.js";
+import { packState, unpackState } from "./state-pack.js";
+
+function sink(isTTY: boolean) {
+  const out: string[] = [];
+  return { out, write: (s: string) => out.push(s), isTTY, columns: 100 };
+}
+
+describe("Progress", () => {
+  it("draws a bar with rate and ETA on a terminal", () => {
+    let t = 0;
+    const s = sink(true);
+    const p = new Progress(100, { sink: s, unit: "step", perUnit: [2048, "char"], now: () => t });
+    t = 10;
+    p.update(25, "loss 2.000");
+    const line = s.out.at(-1)!;
+    expect(line).toContain(" 25/100 ");
+    expect(line).toContain("25%");
+    expect(line).toContain("2.50 step/s");
+    expect(line).toContain("5.1k char/s");
+    expect(line).toContain("ETA 00:30");
+    expect(line).toContain("█");
+  });
+  it("writes plain lines, not redraws, when the output is not a terminal", () => {
+    let t = 0;
+    const s = sink(false);
+    const p = new Progress(10, { sink: s, plainEvery: 5, now: () => t });
+    for (let i = 1; i <= 10; i++) {
+      t = i;
+      p.update(i);
+    }
+    expect(s.out.every((l) => l.endsWith("\n") && !l.includes("\r"))).toBe(true);
+    expect(s.out.length).toBe(3); // at 1 s, 6 s, and the end
+    expect(s.out.at(-1)).toContain("10/10 (100%)");
+  });
+});
+
+describe("charts", () => {
+  const series = [
+    { name: "train", points: [[0, 4], [50, 2.5], [100, 1.5]] as [number, number][] },
+    { name: "val", points: [[100, 1.8]] as [number, number][] },
+  ];
+  it("plots every point in a text chart with labelled axes", () => {
+    const chart = textChart(series, 40, 10);
+    expect(chart).toContain("4.00");
+    expect(chart).toContain("1.50");
+    expect(chart.split("•").length - 1).toBe(3);
+    expect(chart).toContain("o val");
+  });
+  it("writes an SVG with one path per series and a legend", () => {
+    const svg = svgChart(series, { title: "loss" });
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg.match(/<path /g)?.length).toBe(2);
+    expect(svg).toContain(">train<");
+  });
+});
+
+describe("packState", () => {
+  it("round-trips nested state with tensors and non-finite numbers", () => {
+    const t = new Tensor(Float32Array.of(1, 2), [2]);
+    const state = { state: { 0: { step: 3, expAvg: t } }, groups: [{ lr: 0.1, eps: Number.POSITIVE_INFINITY }] };
+    const packed = packState(state, "optim");
+    expect(Object.keys(packed.tensors)).toEqual(["optim.state.0.expAvg"]);
+    const json = JSON.parse(JSON.stringify(packed.json));
+    const back = unpackState(json, packed.tensors) as typeof state;
+    expect(back.state[0].expAvg).toBe(t);
+    expect(back.groups[0]!.eps).toBe(Number.POSITIVE_INFINITY);
+    expect(() => unpackState(json, {})).toThrow(/lacks tensor 'optim.state.0.expAvg'/);
+  });
+});
