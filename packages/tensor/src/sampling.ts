@@ -47,6 +47,8 @@ export function multinomial(probs: Tensor, numSamples: number, opts: Multinomial
       let u = g.random() * total;
       let k = 0;
       while (k < c - 1 && (u >= w[k]! || w[k] === 0)) u -= w[k++]!;
+      // NOTE: rounding in u -= w can run past the last positive weight onto trailing zeros.
+      while (w[k] === 0) k--;
       out[r * numSamples + s] = k;
       if (!replacement) w[k] = 0;
     }
