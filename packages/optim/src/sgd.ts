@@ -1,0 +1,98 @@
+import type { Tensor } from "@nablajs/tensor";
+import { mulAdd } from "./fma.js";
+import {
+  buf,
+  bufferLike,
+  type FloatArray,
+  type LrOptions,
+  Optimizer,
+  type ParamGroup,
+  type Params,
+} from "./optimizer.js";
+import { check, nonNegative } from "./validate.js";
+
+/** Options of `SGD`. */
+export interface SGDOptions extends LrOptions {
+  /** Momentum factor mu (default 0: plain gradient descent). */
+  momentum: number;
+  /** Dampening tau of the momentum (default 0). */
+  dampening: number;
+  /** Nesterov momentum (default false; needs momentum > 0 and dampening 0). */
+  nesterov: boolean;
+  /** L2 penalty lambda added to the gradient (default 0). */
+  weightDecay: number;
+}
+
+type SGDState = { momentum_buffer?: Tensor };
+
+/**
+ * One SGD update of `p` in place, in PyTorch's order: `d = g + lambda p`; with momentum
+ * `b = d` on the first step, else `b = mu b + (1 - tau) d`, then `d = d + mu b` (Nesterov) or
+ * `d = b`; finally `p = p - lr d`. `b` is null without momentum.
+ */
+export function sgdUpdate(
+  p: FloatArray,
+  g: FloatArray,
+  b: FloatArray | null,
+  first: boolean,
+  o: SGDOptions,
+): void {
+  const { lr, momentum, dampening, nesterov, weightDecay } = o;
+  const x = p instanceof Float64Array;
+  for (let i = 0; i < p.length; i++) {
+    let d = g[i]!;
+    if (weightDecay !== 0) d = mulAdd(x, weightDecay, p[i]!, d);
+    if (b !== null) {
+      b[i] = first ? d : mulAdd(x, 1 - dampening, d, b[i]! * momentum);
+      d = nesterov ? mulAdd(x, momentum, b[i]!, d) : b[i]!;
+    }
+    p[i] = mulAdd(x, -lr, d, p[i]!);
+  }
+}
+
+/**
+ * Stochastic gradient descent with optional momentum and Nesterov momentum, as torch.optim.SGD:
+ * `b_t = mu b_{t-1} + (1 - tau) g_t`, `p_t = p_{t-1} - lr b_t` (Nesterov: `- lr (g_t + mu b_t)`).
+ * Nesterov momentum: Sutskever et al. 2013, http://proceedings.mlr.press/v28/sutskever13.html
+ */
+export class SGD extends Optimizer<SGDOptions, SGDState> {
+  constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> = {}) {
+    super(
+      params,
+      { lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, ...options },
+      "SGD",
+    );
+  }
+
+  protected validate(o: SGDOptions): void {
+    nonNegative("SGD", "learning rate", o.lr);
+    nonNegative("SGD", "momentum value", o.momentum);
+    nonNegative("SGD", "weightDecay value", o.weightDecay);
+    check(
+      "SGD",
+      typeof o.dampening === "number" && !Number.isNaN(o.dampening),
+      "dampening value",
+      o.dampening,
+    );
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
+      throw new Error("SGD: Nesterov momentum requires a momentum and zero dampening");
+    }
+  }
+
+  protected initState(): SGDState {
+    return {};
+  }
+
+  protected update(
+    p: Tensor,
+    data: FloatArray,
+    g: FloatArray,
+    s: SGDState,
+    group: ParamGroup<SGDOptions>,
+  ): void {
+    if (group.momentum === 0) return sgdUpdate(data, g, null, false, group);
+    const first = s.momentum_buffer === undefined;
+    s.momentum_buffer ??= bufferLike(p);
+    sgdUpdate(data, g, buf(s.momentum_buffer), first, group);
+  }
+}
