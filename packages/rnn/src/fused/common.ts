@@ -110,7 +110,8 @@ export function weightGrads(
   gemm(transposed(dGi, gh, n), rows(ops.x, n, I), wih);
   gemm(transposed(dGh, gh, n), rows(hprev, n, H), whh);
   const bih = ops.bih ? columnSums(dGi, n, gh, buffer(seq, gh)) : null;
-  const bhh = ops.bhh ? columnSums(dGh, n, gh, buffer(seq, gh)) : null;
+  // b_ih and b_hh share their gradient when dG_i = dG_h (LSTM, RNN): sum once, copy.
+  const bhh = ops.bhh ? (dGi === dGh && bih ? bih.slice() : columnSums(dGh, n, gh, buffer(seq, gh))) : null;
   return { x, wih, whh, bih, bhh };
 }
 

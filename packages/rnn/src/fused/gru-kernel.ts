@@ -20,8 +20,6 @@ export interface GruSaved {
   hprev: TypedArray;
 }
 
-const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
-
 /**
  * The whole sequence of one GRU direction (one input-projection product, per step one recurrent
  * product and one fused gate loop). Returns y [T, B, H], h_n [B, H] and the saved activations.
@@ -57,8 +55,9 @@ export function gruForward(seq: Sequence, ops: Operands) {
       for (let j = 0; j < H; j++) {
         const gi = g0 + j;
         const ri = r0 + j;
-        const r = sigmoid(gates[gi]! + bi[j]! + rec[ri]! + bh[j]!);
-        const z = sigmoid(gates[gi + H]! + bi[j + H]! + rec[ri + H]! + bh[j + H]!);
+        // σ(v) = 1 / (1 + exp(-v)), written out so the loop calls nothing but Math.
+        const r = 1 / (1 + Math.exp(-(gates[gi]! + bi[j]! + rec[ri]! + bh[j]!)));
+        const z = 1 / (1 + Math.exp(-(gates[gi + H]! + bi[j + H]! + rec[ri + H]! + bh[j + H]!)));
         const hnv = rec[ri + 2 * H]! + bh[j + 2 * H]!;
         const n = Math.tanh(gates[gi + 2 * H]! + bi[j + 2 * H]! + r * hnv);
         const h = (1 - z) * n + z * hprev[hOff + so + j]!;

@@ -21,8 +21,6 @@ export interface LstmSaved {
   hprev: TypedArray;
 }
 
-const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
-
 /**
  * The whole sequence of one LSTM direction: one input-projection product, then per step one
  * recurrent product h_{t-1} W_hh^T and one fused loop for the gates and the cell update.
@@ -64,10 +62,11 @@ export function lstmForward(seq: Sequence, ops: Operands) {
       for (let j = 0; j < H; j++) {
         const gi = g0 + j;
         const ri = r0 + j;
-        const i = sigmoid(gates[gi]! + rec[ri]! + bias[j]!);
-        const f = sigmoid(gates[gi + H]! + rec[ri + H]! + bias[j + H]!);
+        // σ(v) = 1 / (1 + exp(-v)), written out so the loop calls nothing but Math.
+        const i = 1 / (1 + Math.exp(-(gates[gi]! + rec[ri]! + bias[j]!)));
+        const f = 1 / (1 + Math.exp(-(gates[gi + H]! + rec[ri + H]! + bias[j + H]!)));
         const g = Math.tanh(gates[gi + 2 * H]! + rec[ri + 2 * H]! + bias[j + 2 * H]!);
-        const o = sigmoid(gates[gi + 3 * H]! + rec[ri + 3 * H]! + bias[j + 3 * H]!);
+        const o = 1 / (1 + Math.exp(-(gates[gi + 3 * H]! + rec[ri + 3 * H]! + bias[j + 3 * H]!)));
         const c = f * cPrev[cOff + so + j]! + i * g;
         const h = o * Math.tanh(c);
         gates[gi] = i;
