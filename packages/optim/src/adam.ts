@@ -65,7 +65,9 @@ function validateAdam(name: string, o: AdamOptions): void {
   if (!Array.isArray(o.betas) || o.betas.length !== 2) {
     throw new Error(`${name}: betas must be a pair [beta1, beta2], got ${JSON.stringify(o.betas)}`);
   }
-  o.betas.forEach((b, i) => check(name, b >= 0 && b < 1, `beta parameter at index ${i}`, b));
+  o.betas.forEach((b, i) => {
+    check(name, b >= 0 && b < 1, `beta parameter at index ${i}`, b);
+  });
   nonNegative(name, "weightDecay value", o.weightDecay);
 }
 

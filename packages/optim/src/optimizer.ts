@@ -153,7 +153,7 @@ export abstract class Optimizer<O extends LrOptions = LrOptions, S extends Param
   stateDict(): OptimizerStateDict {
     const ids = new Map<Tensor, number>();
     const paramGroups = this.paramGroups.map((g) => ({
-      ...copyOptions(g as Record<string, unknown>),
+      ...copyOptions(g as unknown as Record<string, unknown>),
       params: g.params.map((p) => {
         ids.set(p, ids.size);
         return ids.size - 1;
@@ -200,7 +200,9 @@ export abstract class Optimizer<O extends LrOptions = LrOptions, S extends Param
       }
       state.set(p, Object.fromEntries(Object.entries(s).map(([k, v]) => [k, copyValue(v, p.dtype)])) as S);
     }
-    groups.forEach((g, i) => Object.assign(this.paramGroups[i]!, copyOptions(g)));
+    groups.forEach((g, i) => {
+      Object.assign(this.paramGroups[i]!, copyOptions(g));
+    });
     this.state.clear();
     for (const [p, s] of state) this.state.set(p, s);
   }

@@ -90,7 +90,10 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     s: SGDState,
     group: ParamGroup<SGDOptions>,
   ): void {
-    if (group.momentum === 0) return sgdUpdate(data, g, null, false, group);
+    if (group.momentum === 0) {
+      sgdUpdate(data, g, null, false, group);
+      return;
+    }
     const first = s.momentum_buffer === undefined;
     s.momentum_buffer ??= bufferLike(p);
     sgdUpdate(data, g, buf(s.momentum_buffer), first, group);
