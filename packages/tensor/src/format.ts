@@ -7,18 +7,21 @@ const EDGE = 3;
 function formatNumbers(values: ArrayLike<number>, isInt: boolean): (v: number) => string {
   if (isInt) return (v) => String(v);
   let maxAbs = 0;
+  let minAbs = Infinity; // smallest non-zero magnitude
   let allInt = true;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (Number.isFinite(v)) {
       maxAbs = Math.max(maxAbs, Math.abs(v));
+      if (v !== 0) minAbs = Math.min(minAbs, Math.abs(v));
       if (!Number.isInteger(v)) allInt = false;
     }
   }
-  const sci = maxAbs >= 1e8 || (maxAbs > 0 && maxAbs < 1e-4);
+  // As PyTorch: 4 decimals would print 1e-5 as 0.0000, so small or widely spread values go scientific.
+  const sci = maxAbs >= 1e8 || (!allInt && (minAbs < 1e-4 || maxAbs / minAbs > 1000));
   return (v) => {
     if (!Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
-    if (sci) return v.toExponential(4);
+    if (sci) return v.toExponential(4).replace(/e([+-])(\d)$/, (_, sign, d) => `e${sign}0${d}`); // e+0 -> e+00, as NumPy
     return allInt ? `${v}.` : v.toFixed(4);
   };
 }
@@ -51,7 +54,7 @@ export function formatTensor(x: Tensor): string {
     return `[${parts.join(sep)}]`;
   };
   const prefix = "tensor(";
-  const body = render(0, 0, " ".repeat(prefix.length - 1));
+  const body = render(0, 0, " ".repeat(prefix.length)); // rows line up under the first "["
   const suffix = x.dtype === "float32" ? "" : `, dtype=${x.dtype}`;
   const grad = x.requiresGrad ? (x.gradFn ? `, gradFn=${x.gradFn.prim.name}` : ", requiresGrad=true") : "";
   return `${prefix}${body}${suffix}${grad})`;
