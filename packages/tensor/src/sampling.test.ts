@@ -19,7 +19,9 @@ describe("multinomial", () => {
       expect(s.dtype).toBe("int32");
       expect(s.shape).toEqual([n]);
       const f = counts(s.toTypedArray(), 3).map((k) => k / n);
-      [0.1, 0.2, 0.7].forEach((p, i) => expect(Math.abs(f[i]! - p)).toBeLessThan(0.015));
+      [0.1, 0.2, 0.7].forEach((p, i) => {
+        expect(Math.abs(f[i]! - p)).toBeLessThan(0.015);
+      });
     }
   });
 
@@ -61,7 +63,9 @@ describe("multinomial", () => {
     for (let i = 0; i < 6000; i++)
       first.push(T.multinomial(T.tensor([0.6, 0.3, 0.1]), 2, { generator: g }).toTypedArray()[0]!);
     const f = counts(first, 3).map((k) => k / first.length);
-    [0.6, 0.3, 0.1].forEach((p, i) => expect(Math.abs(f[i]! - p)).toBeLessThan(0.03));
+    [0.6, 0.3, 0.1].forEach((p, i) => {
+      expect(Math.abs(f[i]! - p)).toBeLessThan(0.03);
+    });
   });
 
   it("draws each row of [B, C] from its own weights, on strided and float64/int32 input", () => {
