@@ -1,0 +1,110 @@
+/** The three columns every case can fill: nabla and TensorFlow.js on its two CPU backends. */
+export const IMPLS = ["nabla", "tfjs-cpu", "tfjs-wasm"] as const;
+export type Impl = (typeof IMPLS)[number];
+
+/** One prepared benchmark body: `run` is timed, `dispose` frees what setup allocated. */
+export interface Bench {
+  run: () => void;
+  dispose?: () => void;
+}
+
+/** A derived throughput: `work` units per iteration, shown as `work / seconds` in `unit`. */
+export interface Throughput {
+  unit: string;
+  work: number;
+}
+
+/** A benchmark case: one row of the table. */
+export interface Case {
+  name: string;
+  /** What is measured, for the README and the JSON. */
+  description: string;
+  throughput?: Throughput;
+  /**
+   * Per implementation, a setup that allocates inputs and returns the body to time, or a string
+   * saying why this implementation is skipped. Called after the tfjs backend is selected.
+   */
+  setup: Partial<Record<Impl, () => Bench | string | Promise<Bench | string>>>;
+  /** Take the nabla column from this other case (same work, measured once). */
+  nablaFrom?: string;
+  /** Extra text for the note column, computed from all results so far. */
+  note?: (results: ReadonlyMap<string, CaseResult>) => string;
+}
+
+/** Timing of one implementation on one case. */
+export interface Measurement {
+  /** Median over samples of the time per iteration, in milliseconds. */
+  medianMs: number;
+  minMs: number;
+  samples: number;
+  /** Iterations per sample (batched so a sample lasts long enough to time). */
+  batch: number;
+  /** `throughput.work / seconds` at the median, when the case has a throughput. */
+  throughput?: number;
+}
+
+export interface CaseResult {
+  name: string;
+  description: string;
+  throughputUnit?: string;
+  results: Partial<Record<Impl, Measurement>>;
+  skipped: Partial<Record<Impl, string>>;
+  note?: string;
+}
+
+export interface MeasureOptions {
+  /** Keep sampling until this much time is spent (after warm-up). */
+  targetMs: number;
+  /** Warm-up time (at least one call) so the JIT has compiled the hot paths. */
+  warmupMs: number;
+  /** Take at least this many samples even when one call exceeds `targetMs`... */
+  minSamples: number;
+  /** ...unless they would take longer than this (then at least one sample is taken). */
+  budgetMs: number;
+}
+
+export const FULL: MeasureOptions = { targetMs: 750, warmupMs: 400, minSamples: 3, budgetMs: 10_000 };
+export const QUICK: MeasureOptions = { targetMs: 200, warmupMs: 150, minSamples: 1, budgetMs: 200 };
+
+function timeBatch(fn: () => void, n: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) fn();
+  return performance.now() - t0;
+}
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * Times `fn`: warm-up (>= 3 calls and `warmupMs`), then batches of calls sized to ~1/20 of the target (at least 1 call),
+ * repeated until `targetMs` has elapsed and `minSamples` are taken (or `budgetMs` is spent); reports the median time per
+ * call over the batches.
+ */
+export function measure(fn: () => void, opts: MeasureOptions): Measurement {
+  let warm = 0;
+  let calls = 0;
+  let last = Infinity;
+  // At least 3 calls (JIT tiers up over the first few), unless one call already exceeds the target.
+  while ((calls < 3 || warm < opts.warmupMs) && !(calls > 0 && last > opts.targetMs)) {
+    last = timeBatch(fn, 1);
+    warm += last;
+    calls++;
+  }
+  // Size batches from the warm-up's steady-state cost so tiny ops are timed over many calls.
+  const perCall = Math.max(Math.min(last, warm / calls), 1e-4);
+  const batch = Math.max(1, Math.round(opts.targetMs / 20 / perCall));
+  const samples: number[] = [];
+  let spent = 0;
+  while (
+    (spent < opts.targetMs || samples.length < opts.minSamples) &&
+    !(samples.length > 0 && spent >= opts.budgetMs)
+  ) {
+    const t = timeBatch(fn, batch);
+    spent += t;
+    samples.push(t / batch);
+  }
+  return { medianMs: median(samples), minMs: Math.min(...samples), samples: samples.length, batch };
+}
