@@ -1,0 +1,81 @@
+import "@nablajs/autograd";
+import { add, mul, sum, type Tensor } from "@nablajs/tensor";
+import { keep, lazy, nablaTensor, normal, tfTensor } from "../data.js";
+import type { Case, CaseResult } from "../harness.js";
+import { tf } from "../tfjs.js";
+
+const N = 16;
+const PAIRS = 50; // 50 x (mul, add) = 100 ops
+const shape = [N];
+const data = lazy(() => {
+  const scale = normal(shape, 5, 0.01).map((v) => 1 + v);
+  return { x: normal(shape, 6), scale, shift: normal(shape, 7, 0.01) };
+});
+
+function chain(x: Tensor, a: Tensor, b: Tensor): Tensor {
+  for (let i = 0; i < PAIRS; i++) x = add(mul(x, a), b);
+  return x;
+}
+
+function tfChain(x: tf.Tensor, a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  for (let i = 0; i < PAIRS; i++) x = tf.add(tf.mul(x, a), b);
+  return x;
+}
+
+function nablaSetup(requiresGrad: boolean, backward: boolean) {
+  return () => {
+    const x = nablaTensor(data().x, shape, requiresGrad);
+    const a = nablaTensor(data().scale, shape);
+    const b = nablaTensor(data().shift, shape);
+    if (!backward) return { run: () => keep(chain(x, a, b)) };
+    return {
+      run: () => {
+        sum(chain(x, a, b)).backward();
+        x.grad = null;
+      },
+    };
+  };
+}
+
+function tfjsSetup(backward: boolean) {
+  return () => {
+    const x = tfTensor(data().x, shape);
+    const a = tfTensor(data().scale, shape);
+    const b = tfTensor(data().shift, shape);
+    const g = tf.grad((v: tf.Tensor) => tf.sum(tfChain(v, a, b)));
+    const run = backward
+      ? () => tf.tidy(() => void g(x).dataSync())
+      : () => tf.tidy(() => void tfChain(x, a, b).dataSync());
+    return { run, dispose: () => tf.dispose([x, a, b]) };
+  };
+}
+
+const perOp = (r: CaseResult | undefined) => (r?.results.nabla?.medianMs ?? NaN) / (2 * PAIRS);
+const us = (ms: number) => `${(ms * 1e3).toFixed(2)} us/op`;
+
+const NO_GRAD = `chain 100 ops [${N}], no grad`;
+
+/** What recording the graph costs per small op, and what backward through it costs, vs tfjs. */
+export const recordingCases: Case[] = [
+  {
+    name: NO_GRAD,
+    description: `50 x (mul, add) on [${N}] tensors, nothing requires a gradient (tfjs: plain ops in tidy)`,
+    setup: { nabla: nablaSetup(false, false), "tfjs-cpu": tfjsSetup(false), "tfjs-wasm": tfjsSetup(false) },
+    note: (all) => `nabla ${us(perOp(all.get(NO_GRAD)))}`,
+  },
+  {
+    name: `chain 100 ops [${N}], recorded`,
+    description: "the same chain with the input requiring a gradient: forward only, graph recorded",
+    setup: { nabla: nablaSetup(true, false) },
+    note: (all) => {
+      const plain = perOp(all.get(NO_GRAD));
+      const rec = perOp(all.get(`chain 100 ops [${N}], recorded`));
+      return `recording +${us(rec - plain)} (+${(((rec - plain) / plain) * 100).toFixed(0)}%)`;
+    },
+  },
+  {
+    name: `chain 100 ops [${N}], fwd+bwd`,
+    description: "recorded chain, then sum().backward() (tfjs: tf.grad of the same function)",
+    setup: { nabla: nablaSetup(true, true), "tfjs-cpu": tfjsSetup(true), "tfjs-wasm": tfjsSetup(true) },
+  },
+];
