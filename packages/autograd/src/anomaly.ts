@@ -7,6 +7,7 @@ import { gradMode, shapeStr, type Tensor } from "@nablajs/tensor";
  * an op passes to its inputs turns NaN or Inf (sqrt at 0). Slower; for debugging.
  */
 export function detectAnomaly<T>(fn: () => T): T {
+  if (typeof fn !== "function") throw new Error(`detectAnomaly: fn must be a function, got ${typeof fn}`);
   const prev = gradMode.anomaly;
   gradMode.anomaly = true;
   try {

@@ -52,6 +52,11 @@ function reverseTopo(roots: readonly Tensor[]): Tensor[] {
   return order.reverse();
 }
 
+/** Whether the graph behind `roots` reaches a leaf that requires a gradient and is not in `except`. */
+export function reachesLeaf(roots: readonly Tensor[], except: ReadonlySet<Tensor>): boolean {
+  return reverseTopo(roots.filter((r) => r.requiresGrad)).some((t) => t.gradFn === null && !except.has(t));
+}
+
 function runHooks(t: Tensor, g: Tensor): Tensor {
   if (!t.hooks) return g;
   for (const hook of t.hooks) {

@@ -1,5 +1,6 @@
 import { enableGrad, Generator, noGrad, randn, reshape, shapeStr, Tensor } from "@nablajs/tensor";
 import { flatConcat, gradients, vjp } from "./functional.js";
+import { checkFn, checkOutput } from "./trace.js";
 
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
@@ -28,7 +29,16 @@ function privateCopy(x: Tensor): Tensor {
   return new Tensor(x.data.slice(), x.shape, x.strides, x.offset);
 }
 
-function checkInputs(op: string, inputs: readonly Tensor[]): number[] {
+function checkArgs(op: string, f: unknown, inputs: readonly Tensor[], opts: GradcheckOptions): number[] {
+  checkFn(op, f);
+  for (const key of ["eps", "atol", "rtol"] as const) {
+    const v = opts[key];
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0 && (key !== "eps" || v > 0)))
+      throw new Error(
+        `${op}: ${key} must be a finite ${key === "eps" ? "positive" : "non-negative"} number, got ${v}`,
+      );
+  }
+  if (!Array.isArray(inputs)) throw new Error(`${op}: inputs must be an array of tensors`);
   const which: number[] = [];
   inputs.forEach((x, i) => {
     if (!(x instanceof Tensor)) throw new Error(`${op}: input ${i} must be a Tensor`);
@@ -52,8 +62,11 @@ function checkInputs(op: string, inputs: readonly Tensor[]): number[] {
  */
 export function gradcheck(f: Fn, inputs: readonly Tensor[], opts: GradcheckOptions = {}): true {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = opts;
-  const which = checkInputs("gradcheck", inputs);
-  const out0 = noGrad(() => f(...inputs));
+  const which = checkArgs("gradcheck", f, inputs, opts);
+  const out0 = checkOutput(
+    "gradcheck",
+    noGrad(() => f(...inputs)),
+  );
   const m = out0.size;
   // Analytical: one backward per output element.
   const xs = inputs.map((x, i) => {
@@ -114,8 +127,11 @@ export function gradgradcheck(
   inputs: readonly Tensor[],
   opts: GradcheckOptions & { seed?: number } = {},
 ): true {
-  checkInputs("gradgradcheck", inputs);
-  const shape = noGrad(() => f(...inputs)).shape;
+  checkArgs("gradgradcheck", f, inputs, opts);
+  const shape = checkOutput(
+    "gradgradcheck",
+    noGrad(() => f(...inputs)),
+  ).shape;
   const v = randn(shape, { dtype: "float64", generator: new Generator(opts.seed ?? 7) });
   const floats = inputs.map((x, i) => (x.dtype === "int32" ? -1 : i)).filter((i) => i >= 0);
   const g = (...xs: Tensor[]) => {

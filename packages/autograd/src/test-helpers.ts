@@ -1,5 +1,5 @@
 // Seeded float64 inputs for this package's tests (not exported from the package entry).
-import { Generator, randn, type Tensor, tensor, transpose } from "@nablajs/tensor";
+import { Generator, noGrad, randn, type Tensor, tensor, transpose } from "@nablajs/tensor";
 import { gradcheck, gradgradcheck } from "./gradcheck.js";
 
 /** A seeded source of float64 test inputs. */
@@ -42,4 +42,26 @@ export function checkBoth(
   gradcheck(f, xs, tol);
   if (second) gradgradcheck(f, xs, tol);
   return true;
+}
+
+/**
+ * d f / d x by central differences, shape [...out.shape, ...x.shape]; `f` sees a contiguous
+ * float64 copy of `x` with one element moved by +-eps.
+ */
+export function numericJacobian(f: (x: Tensor) => Tensor, x: Tensor, eps = 1e-6): Tensor {
+  const base = x.toTypedArray() as Float64Array;
+  const at = (d: Float64Array) => noGrad(() => f(tensor(d, { shape: x.shape }))).toTypedArray();
+  const outShape = noGrad(() => f(x)).shape;
+  const m = outShape.reduce((a, b) => a * b, 1);
+  const n = base.length;
+  const jac = new Float64Array(m * n);
+  for (let j = 0; j < n; j++) {
+    const plus = base.slice();
+    const minus = base.slice();
+    plus[j]! += eps;
+    minus[j]! -= eps;
+    const [fp, fm] = [at(plus), at(minus)];
+    for (let k = 0; k < m; k++) jac[k * n + j] = (fp[k]! - fm[k]!) / (2 * eps);
+  }
+  return tensor(jac, { shape: [...outShape, ...x.shape] });
 }

@@ -1,0 +1,167 @@
+import type { Tensor } from "@nablajs/tensor";
+import * as T from "@nablajs/tensor";
+import { assertAllClose } from "@nablajs/testing";
+import { describe, expect, it } from "vitest";
+import { customGrad, gradcheck, gradgradcheck, gradients } from "./index.js";
+import { inputs } from "./test-helpers.js";
+
+const r = inputs(404);
+const exact = { rtol: 1e-12, atol: 1e-14 };
+
+// softplus(x) = log(1 + e^x); d softplus = sigmoid(x) dx
+const softplus = customGrad(
+  (x: Tensor) => T.log(T.add(T.exp(x), 1)),
+  (g, [x]) => [T.mul(g, T.sigmoid(x!))],
+  "softplus",
+);
+const autogradSoftplus = (x: Tensor) => T.log(T.add(T.exp(x), 1));
+
+// [a * b, sum(a - b)] with a hand-written backward
+const mulAndDiff = customGrad(
+  (a: Tensor, b: Tensor) => [T.mul(a, b), T.sum(T.sub(a, b))],
+  ([gm, gs], [a, b]) => [T.add(T.mul(gm!, b!), gs!), T.sub(T.mul(gm!, a!), gs!)],
+  "mulAndDiff",
+);
+const autogradMulAndDiff = (a: Tensor, b: Tensor) => [T.mul(a, b), T.sum(T.sub(a, b))];
+
+describe("customGrad with one output", () => {
+  it("gives the same value and gradient as the autograd path", () => {
+    const x = r.normal([2, 3]);
+    const c = r.normal([2, 3]);
+    const xa = x.detach();
+    xa.requiresGrad = true;
+    const xb = x.detach();
+    xb.requiresGrad = true;
+    const [yc, ya] = [softplus(xa), autogradSoftplus(xb)];
+    assertAllClose(yc, ya, exact);
+    assertAllClose(gradients([yc], [xa], [c])[0]!, gradients([ya], [xb], [c])[0]!, exact);
+  });
+
+  it("passes gradcheck and gradgradcheck (its backward is written with differentiable ops)", () => {
+    expect(gradcheck(softplus, [r.normal([3])])).toBe(true);
+    expect(gradgradcheck(softplus, [r.transposed(2, 3)])).toBe(true);
+    expect(gradcheck((x: Tensor) => T.sum(T.square(softplus(T.sin(x)))), [r.normal([4])])).toBe(true);
+  });
+
+  it("the backward sees the inputs and the output", () => {
+    const expCustom = customGrad(
+      (x: Tensor) => T.exp(x),
+      (g, _inputs, out) => [T.mul(g, out)],
+    );
+    expect(gradgradcheck(expCustom, [r.normal([3])])).toBe(true);
+  });
+
+  it("records nothing when no input requires a gradient; backward is never called", () => {
+    let calls = 0;
+    const op = customGrad(
+      (x: Tensor) => T.mul(x, 2),
+      (g) => {
+        calls++;
+        return [g];
+      },
+    );
+    const y = op(r.normal([2]));
+    expect(y.requiresGrad).toBe(false);
+    expect(calls).toBe(0);
+  });
+
+  it("gradients may keep a broadcast shape and null marks an input without one", () => {
+    const addBias = customGrad(
+      (x: Tensor, bias: Tensor, _k: Tensor) => T.add(x, bias),
+      (g) => [g, g, null],
+    );
+    const x = r.normal([2, 3]);
+    const b = r.normal([3]);
+    const k = r.normal([1]);
+    for (const t of [x, b, k]) t.requiresGrad = true;
+    const c = r.normal([2, 3]);
+    const [gx, gb, gk] = gradients([addBias(x, b, k)], [x, b, k], [c]);
+    assertAllClose(gx!, c);
+    assertAllClose(gb!, T.sum(c, 0), exact);
+    expect(gk!.toArray()).toEqual([0]);
+  });
+});
+
+describe("customGrad with several outputs", () => {
+  const [a, b] = [r.normal([2, 3]), r.normal([2, 3])];
+
+  it("gives the same values and gradients as the autograd path", () => {
+    const [cm, cs] = [r.normal([2, 3]), r.normal([])];
+    const lead = (t: Tensor) => {
+      const d = t.detach();
+      d.requiresGrad = true;
+      return d;
+    };
+    const [a1, b1, a2, b2] = [lead(a), lead(b), lead(a), lead(b)];
+    const outC = mulAndDiff(a1, b1);
+    const outA = autogradMulAndDiff(a2, b2);
+    expect(outC.map((o) => o.shape)).toEqual([[2, 3], []]);
+    outC.forEach((o, i) => {
+      assertAllClose(o, outA[i]!, exact);
+    });
+    const gc = gradients(outC, [a1, b1], [cm, cs]);
+    const ga = gradients(outA, [a2, b2], [cm, cs]);
+    gc.forEach((g, i) => {
+      assertAllClose(g, ga[i]!, exact);
+    });
+  });
+
+  it("an output that does not reach the loss gets a zero cotangent", () => {
+    const seen: Tensor[][] = [];
+    const op = customGrad(
+      (x: Tensor) => [T.sin(x), T.cos(x)],
+      (gs, [x]) => {
+        seen.push(gs);
+        return [T.sub(T.mul(gs[0]!, T.cos(x!)), T.mul(gs[1]!, T.sin(x!)))];
+      },
+    );
+    const x = r.normal([3]);
+    x.requiresGrad = true;
+    const [s] = op(x);
+    T.sum(s!).backward();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]![1]!.shape).toEqual([3]);
+    expect(seen[0]![1]!.toArray()).toEqual([0, 0, 0]);
+    assertAllClose(x.grad!, T.cos(x), exact);
+  });
+
+  it("passes gradcheck and gradgradcheck through a function of both outputs", () => {
+    const f = (p: Tensor, q: Tensor) => {
+      const [m, s] = mulAndDiff(p, q);
+      return T.add(T.sin(m!), T.square(s!));
+    };
+    expect(gradcheck(f, [a, b])).toBe(true);
+    expect(gradgradcheck(f, [r.narrowed(2, 3), b])).toBe(true);
+  });
+});
+
+describe("gradcheck catches wrong derivatives", () => {
+  it("a wrong first derivative: the error names the input, the element and both values", () => {
+    const wrong = customGrad(
+      (x: Tensor) => T.sin(x),
+      (g, [x]) => [T.mul(g, T.sin(x!))], // should be cos
+    );
+    const x = T.tensor([0.3, 1.1], { dtype: "float64" });
+    expect(() => gradcheck(wrong, [x])).toThrow(
+      /gradcheck: input 0 \[2\], element 0, output element 0: numerical 0\.955\d* vs analytical 0\.295\d*/,
+    );
+  });
+
+  it("a right first derivative that is not differentiable fails gradgradcheck only", () => {
+    const cube = customGrad(
+      (x: Tensor) => T.pow(x, 3),
+      (g, [x]) => [T.mul(g, T.mul(T.square(T.detach(x!)), 3))], // detach hides x from the second derivative
+    );
+    const x = r.normal([3]);
+    expect(gradcheck(cube, [x])).toBe(true);
+    expect(() => gradgradcheck(cube, [x])).toThrow(/gradcheck: input 0 \[3\]/);
+  });
+
+  it("skips int32 inputs and never changes the caller's inputs", () => {
+    const x = r.transposed(2, 3);
+    const before = x.toTypedArray();
+    const idx = T.tensor([1, 0, 1], { dtype: "int32" });
+    expect(gradcheck((t: Tensor, i: Tensor) => T.exp(T.indexSelect(t, 1, i)), [x, idx])).toBe(true);
+    expect(x.toTypedArray()).toEqual(before);
+  });
+});
