@@ -167,7 +167,7 @@ export abstract class Module {
   to(dtype: DType): this {
     if (dtype !== "float32" && dtype !== "float64")
       throw new Error(`to: modules hold float parameters; expected float32 or float64, got ${dtype}`);
-    for (const p of new Set(this.parameters())) {
+    for (const p of this.parameters()) {
       if (p.dtype === dtype) continue;
       const q = noGrad(() => astype(p, dtype)); // a fresh contiguous copy
       const grad = p.grad === null ? null : noGrad(() => astype(p.grad!, dtype).detach());
