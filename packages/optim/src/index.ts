@@ -1,5 +1,7 @@
 export { Adagrad, type AdagradOptions, adagradUpdate } from "./adagrad.js";
 export { Adam, type AdamOptions, AdamW, adamUpdate } from "./adam.js";
+export { clipGradNorm, clipGradValue } from "./clip.js";
+export { Newton, type NewtonOptions } from "./newton.js";
 export {
   type FloatArray,
   type LrOptions,
