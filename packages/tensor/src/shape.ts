@@ -47,7 +47,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
 
 /** Normalises a possibly negative axis into `[0, ndim)`. */
 export function normAxis(op: string, axis: number, ndim: number): number {
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= Math.max(ndim, 1)) {
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
     throw new Error(`${op}: axis ${axis} is out of range for a tensor of rank ${ndim}`);
   }
   return axis < 0 ? axis + ndim : axis;
