@@ -101,6 +101,11 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const lead = shape.length - x.ndim;
   if (lead < 0)
     throw new Error(`expand: cannot expand ${shapeStr(x.shape)} to fewer axes ${shapeStr(shape)}`);
+  if (shape.some((d, i) => !Number.isInteger(d) || d < -1 || (d === -1 && i < lead))) {
+    throw new Error(
+      `expand: invalid target shape ${shapeStr(shape)} for ${shapeStr(x.shape)} (sizes >= 0; -1 only for existing axes)`,
+    );
+  }
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead]! : d));
   const strides = target.map((d, i) => {
     if (i < lead) return 0;
