@@ -1,5 +1,5 @@
 import { allocate, assertDType, type DType, dtypeOfArray, type TypedArray } from "./dtype.js";
-import { defaultGenerator, type Generator } from "./random.js";
+import { defaultGenerator, Generator } from "./random.js";
 import { checkShape, shapeStr, sizeOf } from "./shape.js";
 import { Tensor } from "./tensor.js";
 
@@ -98,6 +98,7 @@ export function tensor(
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
   const s = checkShape("full", shape);
+  if (typeof value !== "number") throw new Error(`full: value must be a number, got ${typeof value}`);
   const data = allocate(assertDType("full", opts.dtype ?? "float32"), sizeOf(s));
   if (value !== 0) data.fill(value);
   return finish(data, s, opts);
@@ -107,16 +108,22 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
 export const zeros = (shape: readonly number[], opts: CreateOptions = {}): Tensor => full(shape, 0, opts);
 /** A tensor of ones. */
 export const ones = (shape: readonly number[], opts: CreateOptions = {}): Tensor => full(shape, 1, opts);
+function like(op: string, x: Tensor): Tensor {
+  if (x instanceof Tensor) return x;
+  throw new Error(`${op}: input must be a Tensor, got ${x === null ? "null" : typeof x}`);
+}
 /** Zeros with `x`'s shape and dtype (unless overridden). */
 export const zerosLike = (x: Tensor, opts: CreateOptions = {}): Tensor =>
-  full(x.shape, 0, { dtype: x.dtype, ...opts });
+  full(like("zerosLike", x).shape, 0, { dtype: x.dtype, ...opts });
 /** Ones with `x`'s shape and dtype (unless overridden). */
 export const onesLike = (x: Tensor, opts: CreateOptions = {}): Tensor =>
-  full(x.shape, 1, { dtype: x.dtype, ...opts });
+  full(like("onesLike", x).shape, 1, { dtype: x.dtype, ...opts });
 
 /** Values from `start` up to (not including) `stop` by `step`; `arange(n)` counts 0..n-1. */
 export function arange(start: number, stop?: number, step = 1, opts: CreateOptions = {}): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
+  if (!Number.isFinite(start) || !Number.isFinite(stop))
+    throw new Error(`arange: start and stop must be finite numbers, got ${start} and ${stop}`);
   if (step === 0 || !Number.isFinite(step))
     throw new Error(`arange: step must be a finite non-zero number, got ${step}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
@@ -129,6 +136,8 @@ export function arange(start: number, stop?: number, step = 1, opts: CreateOptio
 export function linspace(start: number, stop: number, num: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(num) || num < 0)
     throw new Error(`linspace: num must be a non-negative integer, got ${num}`);
+  if (!Number.isFinite(start) || !Number.isFinite(stop))
+    throw new Error(`linspace: start and stop must be finite numbers, got ${start} and ${stop}`);
   const data = allocate(assertDType("linspace", opts.dtype ?? "float32"), num);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) data[i] = i === num - 1 && num > 1 ? stop : start + i * step;
@@ -143,6 +152,12 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   return finish(data, s, opts);
 }
 
+function generatorOf(op: string, opts: RandomOptions): Generator {
+  const g = opts.generator ?? defaultGenerator;
+  if (!(g instanceof Generator)) throw new Error(`${op}: generator must be a Generator, got ${typeof g}`);
+  return g;
+}
+
 function randomFloat(
   op: string,
   shape: readonly number[],
@@ -152,7 +167,7 @@ function randomFloat(
   const s = checkShape(op, shape);
   const dtype = assertDType(op, opts.dtype ?? "float32");
   if (dtype === "int32") throw new Error(`${op}: dtype must be float32 or float64, got int32`);
-  const g = opts.generator ?? defaultGenerator;
+  const g = generatorOf(op, opts);
   const data = allocate(dtype, sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = draw(g);
   return finish(data, s, opts);
@@ -177,7 +192,7 @@ export function randint(
     throw new Error(`randint: need integers low < high, got low=${low}, high=${high}`);
   }
   const s = checkShape("randint", shape);
-  const g = opts.generator ?? defaultGenerator;
+  const g = generatorOf("randint", opts);
   const data = allocate(assertDType("randint", opts.dtype ?? "int32"), sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = g.integer(low, high);
   return finish(data, s, opts);

@@ -73,10 +73,19 @@ export class Generator {
     return [...this.s, this.spare === null ? Number.NaN : this.spare];
   }
 
+  /** Restores a state saved by `getState` (also after a JSON round trip), so the stream resumes exactly. */
   setState(state: readonly number[]): void {
-    if (state.length !== 5) throw new Error(`Generator.setState: expected 5 numbers, got ${state.length}`);
+    if (!Array.isArray(state) || state.length !== 5)
+      throw new Error(
+        `Generator.setState: expected the 5 numbers getState returns, got ${JSON.stringify(state)}`,
+      );
+    const words = state.slice(0, 4);
+    if (!words.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32) || words.every((v) => v === 0)) {
+      throw new Error(`Generator.setState: state words must be uint32, not all 0, got [${words.join(",")}]`);
+    }
     for (let i = 0; i < 4; i++) this.s[i] = state[i]! >>> 0;
-    this.spare = Number.isNaN(state[4]) ? null : state[4]!;
+    const spare: unknown = state[4]; // NaN from getState, null after a JSON round trip
+    this.spare = typeof spare === "number" && !Number.isNaN(spare) ? spare : null;
   }
 }
 
