@@ -118,7 +118,7 @@ describe.each(["float32", "float64"] as const)("matmul in %s", (dtype: DType) =>
   });
 
   it("transposed operands on each side and both, at sizes that cross the kernels' blocks", () => {
-    for (const [m, k, n] of [
+    const sizes: [number, number, number][] = [
       [1, 1, 1],
       [3, 5, 4],
       [4, 8, 4],
@@ -126,7 +126,8 @@ describe.each(["float32", "float64"] as const)("matmul in %s", (dtype: DType) =>
       [5, 6, 1],
       [1, 6, 5],
       [9, 17, 300],
-    ]) {
+    ];
+    for (const [m, k, n] of sizes) {
       const a = rn([m, k]);
       const b = rn([k, n]);
       const [at, bt] = [transposedView(a), transposedView(b)];
