@@ -13,4 +13,11 @@ export {
   type Params,
 } from "./optimizer.js";
 export { RMSprop, type RMSpropOptions, rmspropUpdate } from "./rmsprop.js";
+export { CosineAnnealingLR } from "./schedulers/cosine-annealing-lr.js";
+export { ExponentialLR } from "./schedulers/exponential-lr.js";
+export { LinearLR, type LinearLROptions } from "./schedulers/linear-lr.js";
+export { LRScheduler, type SchedulerState } from "./schedulers/lr-scheduler.js";
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from "./schedulers/reduce-lr-on-plateau.js";
+export { SequentialLR } from "./schedulers/sequential-lr.js";
+export { StepLR } from "./schedulers/step-lr.js";
 export { SGD, type SGDOptions, sgdUpdate } from "./sgd.js";
