@@ -1,11 +1,13 @@
 import { getBackend } from "./backend/backend.js";
 import type { NestedArray } from "./create.js";
 import { allocate, type TypedArray } from "./dtype.js";
+import { assertTensor } from "./ops/util.js";
 import { shapeStr } from "./shape.js";
 import type { Tensor } from "./tensor.js";
 
 /** A contiguous copy of the elements in row-major order. */
 export function toTypedArray(x: Tensor): TypedArray {
+  assertTensor("toTypedArray", x);
   const out = allocate(x.dtype, x.size);
   getBackend().copy(x, out);
   return out;
@@ -13,6 +15,7 @@ export function toTypedArray(x: Tensor): TypedArray {
 
 /** The elements as nested arrays of numbers (a number for a scalar). */
 export function toArray(x: Tensor): NestedArray {
+  assertTensor("toArray", x);
   const flat = toTypedArray(x);
   const build = (depth: number, start: number): NestedArray => {
     if (depth === x.ndim) return flat[start]!;
@@ -28,7 +31,7 @@ export function toArray(x: Tensor): NestedArray {
 
 /** The single element of a one-element tensor, as a number. */
 export function item(x: Tensor): number {
-  if (x.size !== 1)
+  if (assertTensor("item", x).size !== 1)
     throw new Error(`item: the tensor has ${x.size} elements (shape ${shapeStr(x.shape)}), expected 1`);
   return x.data[x.offset]!;
 }

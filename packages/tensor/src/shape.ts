@@ -57,6 +57,8 @@ export function normAxis(op: string, axis: number, ndim: number): number {
 export function normAxes(op: string, axis: number | readonly number[] | undefined, ndim: number): number[] {
   if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof axis === "number" ? [axis] : axis;
+  if (!Array.isArray(list))
+    throw new Error(`${op}: axis must be a number or an array of numbers, got ${typeof axis}`);
   const out = list.map((a) => normAxis(op, a, ndim));
   const set = new Set(out);
   if (set.size !== out.length) throw new Error(`${op}: repeated axis in [${list.join(",")}]`);

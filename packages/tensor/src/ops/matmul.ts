@@ -7,6 +7,8 @@ import { expand, squeeze, transpose, unsqueeze } from "./view.js";
 
 /** Swaps the last two axes: a view, so backward's transposed products never copy. */
 export function mT(x: Tensor): Tensor {
+  if (assertTensor("mT", x).ndim < 2)
+    throw new Error(`mT: expected at least 2 axes, got ${shapeStr(x.shape)}`);
   const perm = [...Array(x.ndim).keys()];
   perm[x.ndim - 2] = x.ndim - 1;
   perm[x.ndim - 1] = x.ndim - 2;

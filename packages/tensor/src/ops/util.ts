@@ -42,7 +42,7 @@ export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Ten
 }
 
 export function requireFloat(op: string, x: Tensor): void {
-  if (!isFloat(x.dtype)) {
+  if (!isFloat(assertTensor(op, x).dtype)) {
     throw new Error(
       `${op}: expected a float32 or float64 tensor, got ${x.dtype} ${shapeStr(x.shape)}; cast with astype()`,
     );

@@ -43,6 +43,7 @@ export function contiguous(x: Tensor): Tensor {
 /** The same elements in a new shape; one axis may be -1. A view when the strides allow. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   assertTensor("reshape", x);
+  if (!Array.isArray(shape)) throw new Error(`reshape: shape must be an array, got ${typeof shape}`);
   const target = shape.slice();
   const unknown = target.indexOf(-1);
   if (target.some((d, i) => !Number.isInteger(d) || d < -1 || (d === -1 && i !== unknown))) {
@@ -79,6 +80,8 @@ function contiguousStridesOf(shape: readonly number[]): number[] {
 /** Permutes the axes (reverses them when `axes` is omitted). A view. */
 export function transpose(x: Tensor, axes?: readonly number[]): Tensor {
   assertTensor("transpose", x);
+  if (axes !== undefined && !Array.isArray(axes))
+    throw new Error(`transpose: axes must be an array, got ${typeof axes}`);
   const nd = x.ndim;
   const perm = axes ? axes.map((a) => normAxis("transpose", a, nd)) : [...Array(nd).keys()].reverse();
   if (perm.length !== nd || new Set(perm).size !== nd) {
@@ -98,6 +101,7 @@ export function transpose(x: Tensor, axes?: readonly number[]): Tensor {
 /** Broadcasts `x` to `shape` without copying (-1 keeps an axis); a size-1 axis repeats by stride 0. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   assertTensor("expand", x);
+  if (!Array.isArray(shape)) throw new Error(`expand: shape must be an array, got ${typeof shape}`);
   const lead = shape.length - x.ndim;
   if (lead < 0)
     throw new Error(`expand: cannot expand ${shapeStr(x.shape)} to fewer axes ${shapeStr(shape)}`);
