@@ -3,52 +3,51 @@
 // so every kernel works on whole 4-wide vectors.
 
 /**
- * C[m4*4, n8*8] = A B with a 4x8 register-blocked f32x4 micro-kernel (8 accumulators, 2 B
- * vectors, 1 A splat live). B is row-major with row stride ldb. A is row-major with row stride
- * lda, or, when aTrans, stored transposed ([k][m], row stride lda) so 4 rows load as one vector.
+ * C[m4*4, n8*8] (+)= A B over one block of kc steps of k, with a 4x8 register-blocked f32x4
+ * micro-kernel (8 accumulators, 2 B vectors, 1 A splat live). A is packed in panels of 4 rows
+ * ([k][4] per panel, `aPanel` bytes apart), so each panel streams sequentially; B is row-major
+ * with row stride ldb. With `acc`, C is loaded and added to (the caller blocks k for the cache).
  */
 export function gemmNN(
-  m4: i32, n8: i32, k: i32,
-  a: usize, lda: i32, aTrans: bool,
+  m4: i32, n8: i32, kc: i32,
+  a: usize, aPanel: i32,
   b: usize, ldb: i32,
   c: usize, ldc: i32,
+  acc: bool,
 ): void {
   const ldb4 = <usize>ldb * 4;
   const ldc4 = <usize>ldc * 4;
-  const lda4 = <usize>lda * 4;
   for (let jb = 0; jb < n8; jb++) {
     for (let ib = 0; ib < m4; ib++) {
       let pb = b + <usize>jb * 32;
-      let pa = aTrans ? a + <usize>ib * 16 : a + <usize>ib * 4 * lda4;
-      const stepA: usize = aTrans ? lda4 : 4;
-      const rowA: usize = aTrans ? 4 : lda4;
-      let c00 = f32x4.splat(0);
-      let c01 = f32x4.splat(0);
-      let c10 = f32x4.splat(0);
-      let c11 = f32x4.splat(0);
-      let c20 = f32x4.splat(0);
-      let c21 = f32x4.splat(0);
-      let c30 = f32x4.splat(0);
-      let c31 = f32x4.splat(0);
-      for (let p = 0; p < k; p++) {
+      let pa = a + <usize>ib * <usize>aPanel;
+      const pc = c + <usize>ib * 4 * ldc4 + <usize>jb * 32;
+      let c00 = acc ? v128.load(pc) : f32x4.splat(0);
+      let c01 = acc ? v128.load(pc, 16) : f32x4.splat(0);
+      let c10 = acc ? v128.load(pc + ldc4) : f32x4.splat(0);
+      let c11 = acc ? v128.load(pc + ldc4, 16) : f32x4.splat(0);
+      let c20 = acc ? v128.load(pc + 2 * ldc4) : f32x4.splat(0);
+      let c21 = acc ? v128.load(pc + 2 * ldc4, 16) : f32x4.splat(0);
+      let c30 = acc ? v128.load(pc + 3 * ldc4) : f32x4.splat(0);
+      let c31 = acc ? v128.load(pc + 3 * ldc4, 16) : f32x4.splat(0);
+      for (let p = 0; p < kc; p++) {
         const b0 = v128.load(pb);
         const b1 = v128.load(pb, 16);
         let s = v128.load32_splat(pa);
         c00 = f32x4.add(c00, f32x4.mul(s, b0));
         c01 = f32x4.add(c01, f32x4.mul(s, b1));
-        s = v128.load32_splat(pa + rowA);
+        s = v128.load32_splat(pa, 4);
         c10 = f32x4.add(c10, f32x4.mul(s, b0));
         c11 = f32x4.add(c11, f32x4.mul(s, b1));
-        s = v128.load32_splat(pa + 2 * rowA);
+        s = v128.load32_splat(pa, 8);
         c20 = f32x4.add(c20, f32x4.mul(s, b0));
         c21 = f32x4.add(c21, f32x4.mul(s, b1));
-        s = v128.load32_splat(pa + 3 * rowA);
+        s = v128.load32_splat(pa, 12);
         c30 = f32x4.add(c30, f32x4.mul(s, b0));
         c31 = f32x4.add(c31, f32x4.mul(s, b1));
-        pa += stepA;
+        pa += 16;
         pb += ldb4;
       }
-      const pc = c + <usize>ib * 4 * ldc4 + <usize>jb * 32;
       v128.store(pc, c00);
       v128.store(pc, c01, 16);
       v128.store(pc + ldc4, c10);

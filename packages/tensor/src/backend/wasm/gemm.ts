@@ -4,7 +4,7 @@ import { kernelsBase64 } from "./kernels.generated.js";
 interface Kernels {
   memory: WebAssembly.Memory;
   // biome-ignore format: kernel signature
-  gemmNN(m4: number, n8: number, k: number, a: number, lda: number, aTrans: number, b: number, ldb: number, c: number, ldc: number): void;
+  gemmNN(m4: number, n8: number, kc: number, a: number, aPanel: number, b: number, ldb: number, c: number, ldc: number, acc: number): void;
   gemmNT(
     m: number,
     n: number,
@@ -63,11 +63,40 @@ function copyPadded(src: Mat, rows: number, cols: number, dst: Float32Array, at:
 
 const up = (x: number, m: number) => Math.ceil(x / m) * m;
 
+/** Steps of k per kernel call: 256 x 8 floats of B (8 KB) stay in L1 while every panel of A passes. */
+const KC = 256;
+
+/**
+ * Packs A [m, k] into panels of 4 rows, [m/4][k][4], zero-filling rows past m: the layout the
+ * micro-kernel streams. Reads follow A's storage order, so a transposed A packs as fast as a plain one.
+ */
+function packPanels(A: Mat, m: number, k: number, dst: Float32Array, at: number): void {
+  const { data, offset, s0, s1 } = A;
+  const m4 = up(m, 4);
+  if (s0 === 1 && s1 !== 1) {
+    // Column-major A (a transposed view): walk each stored row (one k) across all m.
+    for (let p = 0; p < k; p++) {
+      const src = offset + p * s1;
+      for (let i = 0; i < m; i++) dst[at + (i >> 2) * k * 4 + p * 4 + (i & 3)] = data[src + i]!;
+    }
+  } else {
+    for (let i = 0; i < m; i++) {
+      const src = offset + i * s0;
+      const base = at + (i >> 2) * k * 4 + (i & 3);
+      for (let p = 0; p < k; p++) dst[base + p * 4] = data[src + p * s1]!;
+    }
+  }
+  for (let i = m; i < m4; i++) {
+    const base = at + (i >> 2) * k * 4 + (i & 3);
+    for (let p = 0; p < k; p++) dst[base + p * 4] = 0;
+  }
+}
+
 /**
  * Float32 matrix products on WebAssembly SIMD. Operands are copied into one scratch region of the
  * module's memory (grown on demand and reused: nothing to free) in the layout a kernel reads
  * without gathers: A B^T with both row-major runs as dot products (gemmNT); everything else
- * as the 4x8 micro-kernel (gemmNN), reading a column-major A in place of a transpose.
+ * as the 4x8 micro-kernel (gemmNN) over A packed in 4-row panels.
  */
 export class WasmGemm {
   private readonly base: number;
@@ -103,17 +132,27 @@ export class WasmGemm {
     }
     const m4 = up(m, 4);
     const n8 = up(n, 8);
-    const aTrans = A.s0 === 1 && A.s1 !== 1;
     const mem = this.reserve(m4 * k + k * n8 + m4 * n8);
     const bp = p0 + m4 * k;
     const cp = bp + k * n8;
-    if (aTrans) copyPadded({ data: A.data, offset: A.offset, s0: A.s1, s1: A.s0 }, k, m, mem, p0, m4);
-    else {
-      copyPadded(A, m, k, mem, p0, k);
-      mem.fill(0, p0 + m * k, p0 + m4 * k);
-    }
+    packPanels(A, m, k, mem, p0);
     copyPadded(B, k, n, mem, bp, n8);
-    this.k.gemmNN(m4 / 4, n8 / 8, k, p0 * 4, aTrans ? m4 : k, aTrans ? 1 : 0, bp * 4, n8, cp * 4, n8);
+    // Block k so a 8-column strip of B (KC x 8 floats) stays in L1 across all row panels.
+    for (let k0 = 0; k0 < k; k0 += KC) {
+      const kc = Math.min(KC, k - k0);
+      this.k.gemmNN(
+        m4 / 4,
+        n8 / 8,
+        kc,
+        (p0 + k0 * 4) * 4,
+        k * 16,
+        (bp + k0 * n8) * 4,
+        n8,
+        cp * 4,
+        n8,
+        k0 > 0 ? 1 : 0,
+      );
+    }
     for (let i = 0; i < m; i++) c.set(mem.subarray(cp + i * n8, cp + i * n8 + n), co + i * n);
   }
 }

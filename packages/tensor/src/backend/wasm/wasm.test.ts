@@ -33,6 +33,7 @@ describe("WebAssembly SIMD backend", () => {
     [5, 9, 13],
     [17, 33, 31],
     [32, 64, 96],
+    [9, 600, 17],
   ] as const;
   for (const [m, k, n] of shapes) {
     it(`matches the TypeScript kernel for ${m}x${k} @ ${k}x${n} in every operand layout`, () => {
