@@ -15,7 +15,7 @@ function clock(seconds: number): string {
 }
 
 function compact(n: number): string {
-  return n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : n >= 100 ? n.toFixed(0) : n.toFixed(2);
+  return n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n >= 100 ? n.toFixed(0) : n.toFixed(2);
 }
 
 /**

@@ -1,0 +1,51 @@
+import { readFileSync } from "node:fs";
+import { loadSafetensors, saveSafetensors } from "@nablajs/nn";
+import { Generator } from "@nablajs/tensor";
+import { describe, expect, it } from "vitest";
+import { defaultCorpus } from "./files.js";
+import { sample } from "./sample.js";
+import { Trainer } from "./trainer.js";
+
+const text = readFileSync(defaultCorpus, "utf8").slice(0, 30_000);
+const tiny = { embedDim: 8, hiddenSize: 24, batchSize: 8, seqLen: 16, steps: 60, lr: 1e-2 };
+
+describe("Trainer", () => {
+  it("lowers the loss on Shakespeare", () => {
+    const t = new Trainer(text, tiny);
+    const first = t.evaluate(4);
+    for (let i = 0; i < 60; i++) t.trainStep();
+    const last = t.evaluate(4);
+    expect(first).toBeGreaterThan(Math.log(t.vocab.size) - 0.5); // starts near uniform
+    expect(last).toBeLessThan(first - 0.5);
+  });
+
+  it("resumes from a checkpoint to the same numbers, bit for bit", () => {
+    const a = new Trainer(text, tiny);
+    for (let i = 0; i < 5; i++) a.trainStep();
+    const bytes = saveSafetensors(a.checkpoint().tensors, a.checkpoint().metadata);
+    const continued = Array.from({ length: 5 }, () => a.trainStep().loss);
+    const restored = Trainer.fromCheckpoint(text, loadSafetensors(bytes));
+    expect(restored.step).toBe(5);
+    const resumed = Array.from({ length: 5 }, () => restored.trainStep().loss);
+    expect(resumed).toEqual(continued);
+  });
+
+  it("gives the same run from the same seed", () => {
+    const run = () => {
+      const t = new Trainer(text, { ...tiny, seed: 7 });
+      return [t.trainStep().loss, t.trainStep().loss];
+    };
+    expect(run()).toEqual(run());
+  });
+
+  it("samples text from the vocabulary, reproducibly", () => {
+    const t = new Trainer(text, tiny);
+    const s1 = sample(t.model, t.vocab, { prompt: "ROMEO:", length: 50, generator: new Generator(3) });
+    const s2 = sample(t.model, t.vocab, { prompt: "ROMEO:", length: 50, generator: new Generator(3) });
+    expect(s1).toBe(s2);
+    expect(s1.length).toBe(50);
+    expect([...s1].every((c) => t.vocab.chars.includes(c))).toBe(true);
+    expect(() => sample(t.model, t.vocab, { temperature: 0 })).toThrow(/temperature/);
+    expect(() => Trainer.fromCheckpoint(text, { tensors: {}, metadata: {} })).toThrow(/not a nabla char-lm checkpoint/);
+  });
+});
