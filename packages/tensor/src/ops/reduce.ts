@@ -75,7 +75,8 @@ function count(op: string, x: Tensor, axis: Axis | undefined): number {
 /** Arithmetic mean over `axis`. */
 export function mean(x: Tensor, axis?: Axis, keepdims = false): Tensor {
   requireFloat("mean", x);
-  return div(sum(x, axis, keepdims), count("mean", x, axis));
+  const n = count("mean", x, axis); // first, so a bad axis is reported as mean's
+  return div(sum(x, axis, keepdims), n);
 }
 
 /** Variance over `axis` with Bessel's correction by default (`correction = 1`), as torch.var. */
