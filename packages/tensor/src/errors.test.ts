@@ -197,6 +197,7 @@ describe("tensor()", () => {
     ["string inside", () => T.tensor(bad([[1, "a"]])), /tensor: expected a number at depth 2, got string/],
     ["undefined", () => T.tensor(bad(undefined)), /tensor: expected a number at depth 0, got undefined/],
     ["null inside", () => T.tensor(bad([1, null])), /tensor: expected a number at depth 1, got object/],
+    // biome-ignore lint/suspicious/noSparseArray: a hole is the input under test
     ["hole", () => T.tensor(bad([1, , 3])), /tensor: expected a number at depth 1, got undefined/],
     ["object", () => T.tensor(bad({ a: 1 })), /tensor: expected a number at depth 0, got object/],
     [
