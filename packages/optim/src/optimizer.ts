@@ -30,8 +30,8 @@ export interface OptimizerStateDict {
   paramGroups: (Record<string, unknown> & { params: number[] })[];
 }
 
-function isGroupList<O>(params: Params<O>): params is readonly ParamGroupInput<O>[] {
-  return Array.isArray(params) && params.length > 0 && !(params[0] instanceof Tensor);
+function isGroup(x: unknown): boolean {
+  return typeof x === "object" && x !== null && !(x instanceof Tensor) && "params" in x;
 }
 
 /** A copy of a state value: tensors get fresh contiguous storage in `dtype`, numbers stay. */
@@ -65,10 +65,11 @@ export abstract class Optimizer<O extends LrOptions = LrOptions, S extends Param
     this.defaults = defaults;
     if (params instanceof Tensor)
       throw new Error(`${name}: params must be an iterable of Tensors, got a Tensor`);
-    const groups = isGroupList(params)
-      ? params
-      : [{ params: [...(params as Iterable<Tensor>)] } as unknown as ParamGroupInput<O>];
-    if ((groups[0]!.params as Tensor[]).length === 0) throw new Error(`${name}: got an empty parameter list`);
+    const list = [...(params as Iterable<unknown>)];
+    if (list.length === 0) throw new Error(`${name}: got an empty parameter list`);
+    const groups = isGroup(list[0])
+      ? (list as ParamGroupInput<O>[])
+      : [{ params: list } as unknown as ParamGroupInput<O>];
     for (const g of groups) this.addParamGroup(g);
   }
 
