@@ -24,7 +24,7 @@ import { Newton } from "./newton.js";
 const f64 = { dtype: "float64" as const };
 
 function param(values: number[] | Tensor): Tensor {
-  const p = values instanceof Array ? tensor(values, f64) : values.detach().contiguous().mul(1);
+  const p = Array.isArray(values) ? tensor(values, f64) : values.detach().contiguous().mul(1);
   p.requiresGrad = true;
   return p;
 }

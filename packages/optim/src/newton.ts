@@ -127,7 +127,9 @@ export class Newton extends Optimizer<NewtonOptions> {
       }
       shift = shift === 0 ? 1e-8 * scale : shift * 10;
     }
-    params.forEach((p, k) => paramData(p).set(before[k]!));
+    params.forEach((p, k) => {
+      paramData(p).set(before[k]!);
+    });
     throw new Error("Newton: no damping of the Hessian gave a step that lowers the loss");
   }
 

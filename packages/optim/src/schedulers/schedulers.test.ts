@@ -23,7 +23,9 @@ function lrs(opt: SGD, s: { step(): void }, n: number): number[] {
 
 const expectClose = (actual: number[], expected: number[], digits = 14) => {
   expect(actual).toHaveLength(expected.length);
-  actual.forEach((a, i) => expect(a, `epoch ${i}`).toBeCloseTo(expected[i]!, digits));
+  actual.forEach((a, i) => {
+    expect(a, `epoch ${i}`).toBeCloseTo(expected[i]!, digits);
+  });
 };
 
 // Expected values come from the formulas and examples in PyTorch's lr_scheduler documentation.

@@ -72,6 +72,8 @@ export class SequentialLR extends LRScheduler {
 
   override loadStateDict(state: SchedulerState & { schedulers?: SchedulerState[] }): void {
     super.loadStateDict(state);
-    state.schedulers?.forEach((s, i) => this.schedulers[i]?.loadStateDict(s));
+    state.schedulers?.forEach((s, i) => {
+      this.schedulers[i]?.loadStateDict(s);
+    });
   }
 }
