@@ -100,11 +100,13 @@ export abstract class LRScheduler {
     return this.lastLr.slice();
   }
 
+  /** The progress of the schedule, to save in a checkpoint. */
   stateDict(): SchedulerState {
     const { lastEpoch, stepCount } = this;
     return { lastEpoch, stepCount, baseLrs: this.baseLrs.slice(), lastLr: this.lastLr.slice() };
   }
 
+  /** Restores the progress saved by `stateDict()` (build the scheduler with the same options first). */
   loadStateDict(state: SchedulerState): void {
     this.lastEpoch = state.lastEpoch;
     this.stepCount = state.stepCount;

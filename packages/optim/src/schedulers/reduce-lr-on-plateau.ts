@@ -105,11 +105,13 @@ export class ReduceLROnPlateau {
     return this.optimizer.paramGroups.map((g) => g.lr as number);
   }
 
+  /** The counters and best metric, to save in a checkpoint. */
   stateDict(): { best: number; numBadEpochs: number; cooldownCounter: number; lastEpoch: number } {
     const { best, numBadEpochs, cooldownCounter, lastEpoch } = this;
     return { best, numBadEpochs, cooldownCounter, lastEpoch };
   }
 
+  /** Restores the counters saved by `stateDict()`. */
   loadStateDict(s: { best: number; numBadEpochs: number; cooldownCounter: number; lastEpoch: number }): void {
     Object.assign(this, {
       best: s.best,
