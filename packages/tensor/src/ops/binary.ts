@@ -6,6 +6,7 @@ import { record, Tensor } from "../tensor.js";
 import { astype } from "./astype.js";
 import { log, neg } from "./unary.js";
 import { backend, broadcastPair, operands, requireFloat, type TensorLike } from "./util.js";
+import { where } from "./where.js";
 
 type Arith = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum";
 type Compare = Exclude<BinaryOp, Arith>;
@@ -18,7 +19,7 @@ function winnerMask(a: Tensor, b: Tensor, op: "gt" | "lt"): Tensor {
 // Gradients keep the broadcast shape; the engine sums them back to each input's shape.
 const rules: { [P in Arith]: Primitive } = {
   add: primitive("add", (g) => [g, g]), // d(a + b) = da + db
-  sub: primitive("sub", (g) => [g, neg(g)]), // d(a - b) = da - db
+  sub: primitive("sub", (g, [, b]) => [g, b!.requiresGrad ? neg(g) : null]), // d(a - b) = da - db
   mul: primitive("mul", (g, [a, b]) => [
     a!.requiresGrad ? mul(g, b!) : null, // d(ab) = b da + a db
     b!.requiresGrad ? mul(g, a!) : null,
@@ -28,7 +29,9 @@ const rules: { [P in Arith]: Primitive } = {
     b!.requiresGrad ? neg(div(mul(g, out), b!)) : null,
   ]),
   pow: primitive("pow", (g, [a, b], out) => [
-    a!.requiresGrad ? mul(g, mul(b!, pow(a!, sub(b!, 1)))) : null, // d(a^b) = b a^(b-1) da + a^b log(a) db
+    // d(a^b) = b a^(b-1) da + a^b log(a) db
+    // NOTE: where b = 0 the first term is 0 even at a = 0 (0 * 0^-1 would give NaN), as in PyTorch.
+    a!.requiresGrad ? where(eq(b!, 0), 0, mul(g, mul(b!, pow(a!, sub(b!, 1))))) : null,
     b!.requiresGrad ? mul(g, mul(out, log(a!))) : null,
   ]),
   maximum: primitive("maximum", (g, [a, b]) => {
