@@ -8,7 +8,9 @@ if (!existsSync(file)) {
   process.exit(0);
 }
 const r = JSON.parse(readFileSync(file, "utf8"));
-const failedSuites = (r.testResults ?? []).filter((s) => s.status === "failed" && s.assertionResults.length === 0);
+const failedSuites = (r.testResults ?? []).filter(
+  (s) => s.status === "failed" && s.assertionResults.length === 0,
+);
 const failed = r.numFailedTests + failedSuites.length;
 const skipped = r.numPendingTests + r.numTodoTests;
 console.log(`${r.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);

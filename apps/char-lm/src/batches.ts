@@ -13,7 +13,10 @@ export interface Batch {
  */
 export function sampleBatch(ids: Int32Array, seqLen: number, batchSize: number, generator: Rng): Batch {
   const span = ids.length - seqLen - 1;
-  if (span < 0) throw new Error(`sampleBatch: the data (${ids.length} tokens) is shorter than seqLen + 1 = ${seqLen + 1}`);
+  if (span < 0)
+    throw new Error(
+      `sampleBatch: the data (${ids.length} tokens) is shorter than seqLen + 1 = ${seqLen + 1}`,
+    );
   const x = new Int32Array(seqLen * batchSize);
   const y = new Int32Array(seqLen * batchSize);
   for (let b = 0; b < batchSize; b++) {

@@ -6,7 +6,7 @@ import { defaultCorpus, loadCheckpoint, readCorpus, saveCheckpoint, writeAtomic 
 import { type Series, svgChart, textChart } from "./plot.js";
 import { Progress } from "./progress.js";
 import { sample } from "./sample.js";
-import { defaultTrainConfig, Trainer, type TrainConfig } from "./trainer.js";
+import { defaultTrainConfig, type TrainConfig, Trainer } from "./trainer.js";
 
 const HELP = `char-lm: a character-level LSTM language model, trained with nabla
 
@@ -52,7 +52,9 @@ function num(values: Values, key: keyof Values, fallback: number, integer = fals
   if (raw === undefined) return fallback;
   const v = Number(raw);
   if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-    throw new Error(`char-lm: --${String(key)} must be ${integer ? "an integer" : "a number"}, got ${JSON.stringify(raw)}`);
+    throw new Error(
+      `char-lm: --${String(key)} must be ${integer ? "an integer" : "a number"}, got ${JSON.stringify(raw)}`,
+    );
   }
   return v;
 }
@@ -91,12 +93,18 @@ function charts(trainer: Trainer): Series[] {
 async function train(values: Values): Promise<void> {
   const out = values.out!;
   const text = await readCorpus(values.data ?? defaultCorpus);
-  const trainer = values.resume ? Trainer.fromCheckpoint(text, await loadCheckpoint(out)) : new Trainer(text, trainConfig(values));
+  const trainer = values.resume
+    ? Trainer.fromCheckpoint(text, await loadCheckpoint(out))
+    : new Trainer(text, trainConfig(values));
   if (values.resume && values.steps !== undefined) trainer.config.steps = num(values, "steps", 0, true);
   const { steps, batchSize, seqLen } = trainer.config;
   const evalEvery = num(values, "eval-every", 250, true);
-  console.log(`char-lm: ${trainer.model.numParameters().toLocaleString("en-US")} parameters, vocabulary ${trainer.vocab.size}, backend ${getBackend().name}`);
-  console.log(`char-lm: ${steps} steps of ${batchSize} x ${seqLen} characters into ${out}${values.resume ? ` (resuming at step ${trainer.step})` : ""}`);
+  console.log(
+    `char-lm: ${trainer.model.numParameters().toLocaleString("en-US")} parameters, vocabulary ${trainer.vocab.size}, backend ${getBackend().name}`,
+  );
+  console.log(
+    `char-lm: ${steps} steps of ${batchSize} x ${seqLen} characters into ${out}${values.resume ? ` (resuming at step ${trainer.step})` : ""}`,
+  );
   const progress = new Progress(steps, {
     sink: process.stdout,
     unit: "step",
@@ -106,11 +114,21 @@ async function train(values: Values): Promise<void> {
   const samples: string[] = [];
   const evaluate = async () => {
     const val = trainer.evaluate();
-    const text = sample(trainer.model, trainer.vocab, { length: 200, generator: new Generator(trainer.step) });
+    const text = sample(trainer.model, trainer.vocab, {
+      length: 200,
+      generator: new Generator(trainer.step),
+    });
     samples.push(`--- step ${trainer.step}, validation loss ${val.toFixed(3)} ---\n${text}\n`);
     progress.log(`step ${trainer.step}: validation loss ${val.toFixed(3)} nats/char`);
     await saveCheckpoint(out, trainer.checkpoint());
-    await writeAtomic(join(out, "loss.svg"), svgChart(charts(trainer), { title: "char-lm loss", xLabel: "step", yLabel: "cross-entropy (nats/char)" }));
+    await writeAtomic(
+      join(out, "loss.svg"),
+      svgChart(charts(trainer), {
+        title: "char-lm loss",
+        xLabel: "step",
+        yLabel: "cross-entropy (nats/char)",
+      }),
+    );
     await writeAtomic(join(out, "samples.txt"), samples.join("\n"));
   };
   while (trainer.step < steps) {
@@ -119,8 +137,12 @@ async function train(values: Values): Promise<void> {
     if (r.step % evalEvery === 0 || r.step === steps) await evaluate();
   }
   console.log(`\n${textChart(charts(trainer))}\n`);
-  console.log(`sample at step ${trainer.step}:\n${sample(trainer.model, trainer.vocab, { prompt: "ROMEO:", length: 300, generator: new Generator(0) })}\n`);
-  console.log(`char-lm: checkpoint, loss.svg and samples.txt in ${out}; try: pnpm --filter @nablajs/char-lm sample --prompt "JULIET:"`);
+  console.log(
+    `sample at step ${trainer.step}:\n${sample(trainer.model, trainer.vocab, { prompt: "ROMEO:", length: 300, generator: new Generator(0) })}\n`,
+  );
+  console.log(
+    `char-lm: checkpoint, loss.svg and samples.txt in ${out}; try: pnpm --filter @nablajs/char-lm sample --prompt "JULIET:"`,
+  );
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -131,7 +153,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (values.backend === "js") setBackend(jsBackend);
-  else if (values.backend !== undefined && values.backend !== "wasm") throw new Error(`char-lm: unknown --backend ${values.backend}`);
+  else if (values.backend !== undefined && values.backend !== "wasm")
+    throw new Error(`char-lm: unknown --backend ${values.backend}`);
   if (command === "train") return train(values);
   const text = await readCorpus(values.data ?? defaultCorpus);
   const trainer = Trainer.fromCheckpoint(text, await loadCheckpoint(values.out!));
@@ -147,7 +170,9 @@ async function main(argv: string[]): Promise<void> {
     console.log(prompt + text2);
   } else if (command === "eval") {
     const loss = trainer.evaluate(num(values, "batches", 50, true));
-    console.log(`validation loss ${loss.toFixed(4)} nats/char (${(loss / Math.LN2).toFixed(3)} bits/char, perplexity ${Math.exp(loss).toFixed(2)}) at step ${trainer.step}`);
+    console.log(
+      `validation loss ${loss.toFixed(4)} nats/char (${(loss / Math.LN2).toFixed(3)} bits/char, perplexity ${Math.exp(loss).toFixed(2)}) at step ${trainer.step}`,
+    );
   } else throw new Error(`char-lm: unknown command '${command}'\n\n${HELP}`);
 }
 

@@ -14,7 +14,10 @@ describe("Vocab", () => {
     expect(() => Vocab.fromText("")).toThrow(/empty/);
   });
   it("splits off a validation tail", () => {
-    const { train, val } = splitCorpus(Int32Array.from({ length: 100 }, (_, i) => i), 0.1);
+    const { train, val } = splitCorpus(
+      Int32Array.from({ length: 100 }, (_, i) => i),
+      0.1,
+    );
     expect([train.length, val.length, val[0]]).toEqual([90, 10, 90]);
     expect(() => splitCorpus(new Int32Array(4), 1)).toThrow(/valFraction/);
   });

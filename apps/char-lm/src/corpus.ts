@@ -23,7 +23,10 @@ export class Vocab {
     const out = new Int32Array(text.length);
     for (let i = 0; i < text.length; i++) {
       const id = this.ids.get(text[i]!);
-      if (id === undefined) throw new Error(`Vocab.encode: character ${JSON.stringify(text[i])} at ${i} is not in the vocabulary`);
+      if (id === undefined)
+        throw new Error(
+          `Vocab.encode: character ${JSON.stringify(text[i])} at ${i} is not in the vocabulary`,
+        );
       out[i] = id;
     }
     return out;
@@ -38,7 +41,8 @@ export class Vocab {
 
 /** Splits token ids into a training part and a validation tail (`valFraction` of the corpus). */
 export function splitCorpus(ids: Int32Array, valFraction = 0.1): { train: Int32Array; val: Int32Array } {
-  if (!(valFraction >= 0 && valFraction < 1)) throw new Error(`splitCorpus: valFraction must be in [0, 1), got ${valFraction}`);
+  if (!(valFraction >= 0 && valFraction < 1))
+    throw new Error(`splitCorpus: valFraction must be in [0, 1), got ${valFraction}`);
   const cut = Math.floor(ids.length * (1 - valFraction));
   return { train: ids.subarray(0, cut), val: ids.subarray(cut) };
 }

@@ -40,7 +40,14 @@ describe("Progress", () => {
 
 describe("charts", () => {
   const series = [
-    { name: "train", points: [[0, 4], [50, 2.5], [100, 1.5]] as [number, number][] },
+    {
+      name: "train",
+      points: [
+        [0, 4],
+        [50, 2.5],
+        [100, 1.5],
+      ] as [number, number][],
+    },
     { name: "val", points: [[100, 1.8]] as [number, number][] },
   ];
   it("plots every point in a text chart with labelled axes", () => {
@@ -63,7 +70,10 @@ describe("charts", () => {
 describe("packState", () => {
   it("round-trips nested state with tensors and non-finite numbers", () => {
     const t = new Tensor(Float32Array.of(1, 2), [2]);
-    const state = { state: { 0: { step: 3, expAvg: t } }, groups: [{ lr: 0.1, eps: Number.POSITIVE_INFINITY }] };
+    const state = {
+      state: { 0: { step: 3, expAvg: t } },
+      groups: [{ lr: 0.1, eps: Number.POSITIVE_INFINITY }],
+    };
     const packed = packState(state, "optim");
     expect(Object.keys(packed.tensors)).toEqual(["optim.state.0.expAvg"]);
     const json = JSON.parse(JSON.stringify(packed.json));

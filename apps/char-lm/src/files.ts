@@ -6,7 +6,12 @@ import { loadSafetensorsFile, saveSafetensorsFile } from "@nablajs/nn/node";
 import type { Checkpoint } from "./trainer.js";
 
 /** The corpus shipped with the app (apps/char-lm/data/tinyshakespeare.txt). */
-export const defaultCorpus = resolve(dirname(fileURLToPath(import.meta.url)), "..", "data", "tinyshakespeare.txt");
+export const defaultCorpus = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "data",
+  "tinyshakespeare.txt",
+);
 
 export async function readCorpus(path: string): Promise<string> {
   try {
@@ -26,7 +31,8 @@ export async function saveCheckpoint(runDir: string, ckpt: Checkpoint): Promise<
 
 export async function loadCheckpoint(runDir: string): Promise<Checkpoint> {
   const path = checkpointPath(runDir);
-  if (!existsSync(path)) throw new Error(`char-lm: no checkpoint at ${path}; train first (char-lm train --out ${runDir})`);
+  if (!existsSync(path))
+    throw new Error(`char-lm: no checkpoint at ${path}; train first (char-lm train --out ${runDir})`);
   return loadSafetensorsFile(path);
 }
 

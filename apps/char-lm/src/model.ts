@@ -11,7 +11,12 @@ export interface ModelConfig {
   dropout: number;
 }
 
-export const defaultModel: Omit<ModelConfig, "vocabSize"> = { embedDim: 64, hiddenSize: 256, numLayers: 1, dropout: 0 };
+export const defaultModel: Omit<ModelConfig, "vocabSize"> = {
+  embedDim: 64,
+  hiddenSize: 256,
+  numLayers: 1,
+  dropout: 0,
+};
 
 /** The recurrent state carried between chunks (truncated backpropagation through time). */
 export interface LmState {
@@ -33,7 +38,10 @@ export class CharLM extends Module {
     super();
     this.config = config;
     const { generator, dtype } = opts;
-    this.embed = this.registerModule("embed", new Embedding(config.vocabSize, config.embedDim, { generator, dtype }));
+    this.embed = this.registerModule(
+      "embed",
+      new Embedding(config.vocabSize, config.embedDim, { generator, dtype }),
+    );
     this.lstm = this.registerModule(
       "lstm",
       new LSTM({
@@ -45,7 +53,10 @@ export class CharLM extends Module {
         dtype,
       }),
     );
-    this.head = this.registerModule("head", new Linear(config.hiddenSize, config.vocabSize, { generator, dtype }));
+    this.head = this.registerModule(
+      "head",
+      new Linear(config.hiddenSize, config.vocabSize, { generator, dtype }),
+    );
   }
 
   /** Logits [T, B, V] for token ids [T, B], and the final state to carry on. */

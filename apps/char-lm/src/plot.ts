@@ -43,7 +43,10 @@ export function textChart(series: readonly Series[], width = 60, height = 12): s
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
 
 /** An SVG line chart of the series with axes, ticks and a legend. */
-export function svgChart(series: readonly Series[], opts: { title?: string; xLabel?: string; yLabel?: string } = {}): string {
+export function svgChart(
+  series: readonly Series[],
+  opts: { title?: string; xLabel?: string; yLabel?: string } = {},
+): string {
   const [W, H, L, R, T, B] = [720, 420, 64, 24, 40, 52];
   const [x0, x1, y0, y1] = extent(series);
   const sx = (x: number) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
@@ -64,13 +67,19 @@ export function svgChart(series: readonly Series[], opts: { title?: string; xLab
   }
   parts.push(`<line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#333"/>`);
   parts.push(`<line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#333"/>`);
-  parts.push(`<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">${esc(opts.xLabel ?? "")}</text>`);
-  parts.push(`<text transform="translate(16 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel ?? "")}</text>`);
+  parts.push(
+    `<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">${esc(opts.xLabel ?? "")}</text>`,
+  );
+  parts.push(
+    `<text transform="translate(16 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel ?? "")}</text>`,
+  );
   series.forEach((s, k) => {
     const pts = s.points.filter(([, y]) => Number.isFinite(y));
     const color = COLORS[k % COLORS.length];
     if (pts.length > 0) {
-      const d = pts.map(([x, y], i) => `${i === 0 ? "M" : "L"}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join("");
+      const d = pts
+        .map(([x, y], i) => `${i === 0 ? "M" : "L"}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`)
+        .join("");
       parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.5"/>`);
     }
     parts.push(`<rect x="${W - R - 150}" y="${T + 8 + k * 18}" width="12" height="3" fill="${color}"/>`);

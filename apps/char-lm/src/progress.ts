@@ -29,7 +29,14 @@ export class Progress {
 
   constructor(
     private readonly total: number,
-    private readonly opts: { sink: Sink; unit?: string; perUnit?: [number, string]; plainEvery?: number; now?: () => number; startAt?: number },
+    private readonly opts: {
+      sink: Sink;
+      unit?: string;
+      perUnit?: [number, string];
+      plainEvery?: number;
+      now?: () => number;
+      startAt?: number;
+    },
   ) {
     this.now = opts.now ?? (() => performance.now() / 1000);
     this.start = this.now();
@@ -48,11 +55,16 @@ export class Progress {
     const rate = elapsed > 0 ? (done - this.first) / elapsed : 0;
     const eta = rate > 0 ? (this.total - done) / rate : Number.POSITIVE_INFINITY;
     const unit = this.opts.unit ?? "it";
-    const extra = this.opts.perUnit ? ` ${compact(rate * this.opts.perUnit[0])} ${this.opts.perUnit[1]}/s` : "";
+    const extra = this.opts.perUnit
+      ? ` ${compact(rate * this.opts.perUnit[0])} ${this.opts.perUnit[1]}/s`
+      : "";
     const counts = `${String(done).padStart(String(this.total).length)}/${this.total}`;
     const tail = `${compact(rate)} ${unit}/s${extra} ETA ${clock(eta)}${status ? ` ${status}` : ""}`;
     if (this.opts.sink.isTTY) {
-      const width = Math.max(10, Math.min(30, (this.opts.sink.columns ?? 80) - counts.length - tail.length - 12));
+      const width = Math.max(
+        10,
+        Math.min(30, (this.opts.sink.columns ?? 80) - counts.length - tail.length - 12),
+      );
       const filled = Math.round((width * done) / this.total);
       const bar = "█".repeat(filled) + "░".repeat(width - filled);
       const pct = `${Math.floor((100 * done) / this.total)}%`.padStart(4);

@@ -19,7 +19,9 @@ const TYPES: Record<string, string> = {
 export function serveDemo(root: string, port = 5173): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    const path = normalize(join(root, decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname)));
+    const path = normalize(
+      join(root, decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname)),
+    );
     if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) {
       res.writeHead(404).end("not found");
       return;

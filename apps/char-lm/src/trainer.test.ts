@@ -46,6 +46,8 @@ describe("Trainer", () => {
     expect(s1.length).toBe(50);
     expect([...s1].every((c) => t.vocab.chars.includes(c))).toBe(true);
     expect(() => sample(t.model, t.vocab, { temperature: 0 })).toThrow(/temperature/);
-    expect(() => Trainer.fromCheckpoint(text, { tensors: {}, metadata: {} })).toThrow(/not a nabla char-lm checkpoint/);
+    expect(() => Trainer.fromCheckpoint(text, { tensors: {}, metadata: {} })).toThrow(
+      /not a nabla char-lm checkpoint/,
+    );
   });
 });

@@ -141,7 +141,10 @@ export class Trainer {
       history: this.history,
       valHistory: this.valHistory,
     };
-    return { tensors, metadata: { format: "nabla-char-lm/1", state: JSON.stringify(packState(meta, "meta").json) } };
+    return {
+      tensors,
+      metadata: { format: "nabla-char-lm/1", state: JSON.stringify(packState(meta, "meta").json) },
+    };
   }
 
   /** Rebuilds a trainer from a checkpoint and the same text; training continues where it stopped. */

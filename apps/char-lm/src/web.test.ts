@@ -11,7 +11,8 @@ import { serveDemo } from "./serve.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`web test: ${CHROMIUM} is missing; .ci/run installs Debian's chromium`);
+if (!available && process.env.CI)
+  throw new Error(`web test: ${CHROMIUM} is missing; .ci/run installs Debian's chromium`);
 
 describe.skipIf(!available)("web demo in headless Chromium", () => {
   let server: Server;

@@ -31,7 +31,10 @@ export function drawChart(
     ctx.strokeStyle = s.color;
     ctx.lineWidth = 1.6;
     ctx.beginPath();
-    s.points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(sx(x), sy(y)) : ctx.lineTo(sx(x), sy(y))));
+    s.points.forEach(([x, y], i) => {
+      if (i === 0) ctx.moveTo(sx(x), sy(y));
+      else ctx.lineTo(sx(x), sy(y));
+    });
     ctx.stroke();
     ctx.fillStyle = s.color;
     ctx.fillRect(W - R - 170, T + 6 + k * 16, 12, 3);

@@ -64,7 +64,13 @@ $("train").addEventListener("click", () => {
   ($("train") as HTMLButtonElement).disabled = true;
   ($("pause") as HTMLButtonElement).disabled = false;
   ($("pause") as HTMLButtonElement).textContent = "Pause";
-  const config = { hiddenSize: value("hidden"), steps: value("steps"), batchSize: value("batch"), seqLen: value("seq"), lr: value("lr") };
+  const config = {
+    hiddenSize: value("hidden"),
+    steps: value("steps"),
+    batchSize: value("batch"),
+    seqLen: value("seq"),
+    lr: value("lr"),
+  };
   send({ type: "start", config, evalEvery: Math.max(10, Math.round(config.steps / 12)) });
 });
 
@@ -75,5 +81,10 @@ $("pause").addEventListener("click", () => {
 });
 
 $("generate").addEventListener("click", () =>
-  send({ type: "sample", prompt: ($("prompt") as HTMLInputElement).value, temperature: value("temperature"), length: 400 }),
+  send({
+    type: "sample",
+    prompt: ($("prompt") as HTMLInputElement).value,
+    temperature: value("temperature"),
+    length: 400,
+  }),
 );

@@ -43,7 +43,12 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
       const text = await (await fetch("tinyshakespeare.txt")).text();
       trainer = new Trainer(text, m.config);
       evalEvery = m.evalEvery;
-      post({ type: "ready", parameters: trainer.model.numParameters(), vocab: trainer.vocab.size, backend: getBackend().name });
+      post({
+        type: "ready",
+        parameters: trainer.model.numParameters(),
+        vocab: trainer.vocab.size,
+        backend: getBackend().name,
+      });
       running = true;
       loop();
     } else if (m.type === "pause") running = false;
