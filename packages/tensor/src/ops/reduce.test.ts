@@ -5,7 +5,7 @@ import type { DType } from "../dtype.js";
 import * as T from "../index.js";
 import type { Tensor } from "../tensor.js";
 
-const FC = { seed: 424242, numRuns: 120 };
+const FC = { seed: 424242, numRuns: 100 };
 
 const unravel = (i: number, shape: readonly number[]) => {
   const idx = new Array<number>(shape.length);
@@ -91,7 +91,7 @@ describe.each(["float32", "float64"] as const)("reductions in %s", (dtype: DType
 
   for (const op of ops) {
     it(`${op} over every axis combination, keepdims or not, on every layout`, () => {
-      for (const shape of [[3, 4, 5], [2, 1, 3], [4], []]) {
+      for (const shape of [[2, 3, 4], [2, 1, 3], [4], []]) {
         const x = T.randn(shape, { dtype, generator: g });
         for (const axes of subsets(shape.length)) {
           if (op === "var" && axes.every((a) => shape[a] === 1)) continue; // n - 1 = 0
