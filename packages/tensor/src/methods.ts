@@ -7,13 +7,14 @@ import { astype } from "./ops/astype.js";
 import * as bin from "./ops/binary.js";
 import { clamp } from "./ops/clamp.js";
 import { split } from "./ops/concat.js";
-import { indexSelect } from "./ops/gather.js";
-import { matmul } from "./ops/matmul.js";
+import { indexAdd, indexSelect, oneHot } from "./ops/gather.js";
+import { matmul, mT } from "./ops/matmul.js";
 import type { Axis } from "./ops/reduce.js";
 import * as red from "./ops/reduce.js";
 import * as un from "./ops/unary.js";
 import type { TensorLike } from "./ops/util.js";
 import * as v from "./ops/view.js";
+import { type MultinomialOptions, multinomial, type TopK, topk } from "./sampling.js";
 import { Tensor } from "./tensor.js";
 
 declare module "./tensor.js" {
@@ -52,9 +53,11 @@ declare module "./tensor.js" {
     argmin(axis?: number, keepdims?: boolean): Tensor;
     logsumexp(axis?: Axis, keepdims?: boolean): Tensor;
     var(axis?: Axis, keepdims?: boolean, correction?: number): Tensor;
+    variance(axis?: Axis, keepdims?: boolean, correction?: number): Tensor;
     softmax(axis?: number): Tensor;
     logSoftmax(axis?: number): Tensor;
     matmul(b: Tensor): Tensor;
+    mT(): Tensor;
     reshape(shape: readonly number[]): Tensor;
     transpose(axes?: readonly number[]): Tensor;
     squeeze(axis?: number | readonly number[]): Tensor;
@@ -64,6 +67,10 @@ declare module "./tensor.js" {
     split(sizes: number | readonly number[], axis?: number): Tensor[];
     flatten(): Tensor;
     indexSelect(axis: number, indices: Tensor): Tensor;
+    indexAdd(axis: number, indices: Tensor, src: Tensor): Tensor;
+    oneHot(n: number): Tensor;
+    topk(k: number, axis?: number): TopK;
+    multinomial(numSamples: number, opts?: MultinomialOptions): Tensor;
     contiguous(): Tensor;
     detach(): Tensor;
     astype(dtype: DType): Tensor;
@@ -83,8 +90,13 @@ const methods: Record<string, Method> = {
   var: red.variance,
   clamp,
   matmul,
+  mT,
   split,
   indexSelect,
+  indexAdd,
+  oneHot,
+  topk,
+  multinomial,
   astype,
   toArray,
   toTypedArray,
