@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, platform, release, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
+import { getBackend } from "@nablajs/tensor";
 import { addCases } from "./cases/add.js";
 import { lstmCases } from "./cases/lstm.js";
 import { matmulCases } from "./cases/matmul.js";
@@ -70,6 +71,16 @@ async function runCase(c: Case, done: Map<string, CaseResult>, opts: MeasureOpti
   return r;
 }
 
+/** Whether @nablajs/tensor resolved to the built bundle (dist) or to the TypeScript sources. */
+function nablaCode(): string {
+  try {
+    const url = import.meta.resolve("@nablajs/tensor");
+    return url.includes("/dist/") ? "built dist" : url.includes("/src/") ? "TypeScript sources" : url;
+  } catch {
+    return "unknown code path";
+  }
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2).filter((a) => a !== "--");
   if (args.includes("--help") || args.includes("-h")) return console.log(USAGE);
@@ -90,12 +101,15 @@ async function main(): Promise<void> {
     cores: cpus().length,
     memoryGB: Math.round(totalmem() / 2 ** 30),
     os: `${platform()} ${release()}`,
+    nablaBackend: getBackend().name,
+    nablaCode: nablaCode(),
     tfjs: tfjs.version,
     tfjsWasmSimd: tfjs.wasmSimd,
   };
   console.log(`nabla bench  ${machine.date}`);
   console.log(`node ${machine.node} (V8 ${machine.v8}), ${machine.os}`);
   console.log(`cpu: ${machine.cpu} x${machine.cores}, ${machine.memoryGB} GB`);
+  console.log(`nabla: ${machine.nablaBackend} backend, ${machine.nablaCode}`);
   console.log(`tfjs ${machine.tfjs} (wasm SIMD ${tfjs.wasmSimd ? "on" : "off"}, 1 thread)`);
   console.log(
     `${quick ? "quick" : "full"} run: median time per iteration; ratio = tfjs / nabla (>1: nabla faster)\n`,
