@@ -26,11 +26,21 @@ export function assertTensor(op: string, x: unknown, what = "input"): Tensor {
   throw new Error(`${op}: ${what} must be a Tensor, got ${x === null ? "null" : typeof x}`);
 }
 
+/** `value` as a scalar of `t`'s dtype; a number int32 cannot hold is a mixed-dtype error, not a silent cast. */
+function numberLike(op: string, value: number, t: Tensor): Tensor {
+  if (t.dtype === "int32" && !(Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31)) {
+    throw new Error(
+      `${op}: the number ${value} is not an int32 value, so it cannot meet an int32 tensor ${shapeStr(t.shape)}; cast the tensor with astype()`,
+    );
+  }
+  return scalarOf(value, t.dtype);
+}
+
 /** Turns numbers into tensors of the other operand's dtype and checks the dtypes agree. */
 export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   if (typeof a === "number" && typeof b === "number") return [scalarOf(a, "float32"), scalarOf(b, "float32")];
-  if (typeof a === "number") return [scalarOf(a, assertTensor(op, b).dtype), b as Tensor];
-  if (typeof b === "number") return [assertTensor(op, a), scalarOf(b, a.dtype)];
+  if (typeof a === "number") return [numberLike(op, a, assertTensor(op, b)), b as Tensor];
+  if (typeof b === "number") return [assertTensor(op, a), numberLike(op, b, a)];
   assertTensor(op, a);
   assertTensor(op, b);
   if (a.dtype !== b.dtype) {
