@@ -166,6 +166,17 @@ describe("dtypes", () => {
       new RegExp(`^${op}: expected a float32 or float64 tensor, got int32 \\[2\\]; cast with astype\\(\\)$`),
     ),
   );
+  it.each([
+    [
+      "lt",
+      () => T.lt(ints, 0.5),
+      /^lt: the number 0.5 is not an int32 value, so it cannot meet an int32 tensor \[2\]; cast the tensor with astype\(\)$/,
+    ],
+    ["eq", () => T.eq(1.5, ints), /eq: the number 1.5 is not an int32 value/],
+    ["add", () => T.add(ints, Infinity), /add: the number Infinity is not an int32 value/],
+    ["mul", () => T.mul(ints, 2 ** 32), /mul: the number 4294967296 is not an int32 value/],
+    ["where", () => T.where(ints, ints, 0.5), /where: the number 0.5 is not an int32 value/],
+  ])("a number int32 cannot hold meeting an int32 tensor: %s", (_, f, message) => throwsClear(f, message));
   it("integer division", () =>
     throwsClear(() => T.div(ints, 2), /div: integer division of int32 tensors is not defined/));
   it("gradients only for floats", () => {

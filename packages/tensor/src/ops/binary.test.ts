@@ -282,7 +282,9 @@ describe("binary ops on int32", () => {
     expect(T.minimum(a, 0).toArray()).toEqual([0, -2, 0]);
     expect(T.add(t([2 ** 31 - 1]), 1).item()).toBe(-(2 ** 31));
   });
-  it("comparisons of int32", () => {
+  it("comparisons of int32, with int32 numbers on either side", () => {
     expect(T.ge(t([1, 2, 3]), t([2])).toArray()).toEqual([0, 1, 1]);
+    expect(T.lt(t([-1, 0, 1]), 0).toArray()).toEqual([1, 0, 0]);
+    expect(T.eq(-(2 ** 31), t([-(2 ** 31), 0])).toArray()).toEqual([1, 0]);
   });
 });
