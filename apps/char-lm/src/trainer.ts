@@ -137,27 +137,29 @@ export class Trainer {
       vocab: this.vocab.chars.join(""),
       step: this.step,
       batchRng: this.batchRng.getState(),
-      optim: optim.json,
       history: this.history,
       valHistory: this.valHistory,
     };
-    return {
-      tensors,
-      metadata: { format: "nabla-char-lm/1", state: JSON.stringify(packState(meta, "meta").json) },
+    const metadata = {
+      format: "nabla-char-lm/1",
+      state: JSON.stringify(packState(meta, "meta").json),
+      optim: JSON.stringify(optim.json),
     };
+    return { tensors, metadata };
   }
 
   /** Rebuilds a trainer from a checkpoint and the same text; training continues where it stopped. */
   static fromCheckpoint(text: string, ckpt: Checkpoint): Trainer {
-    if (ckpt.metadata.format !== "nabla-char-lm/1" || typeof ckpt.metadata.state !== "string") {
-      throw new Error(`checkpoint: not a nabla char-lm checkpoint (format ${ckpt.metadata.format})`);
+    const { format, state, optim } = ckpt.metadata;
+    if (format !== "nabla-char-lm/1" || typeof state !== "string" || typeof optim !== "string") {
+      throw new Error(`checkpoint: not a nabla char-lm checkpoint (format ${format})`);
     }
-    const meta = unpackState(JSON.parse(ckpt.metadata.state), {}) as any;
+    const meta = unpackState(JSON.parse(state), {}) as any;
     const trainer = new Trainer(text, meta.config, new Vocab([...meta.vocab]));
     const weights: Record<string, Tensor> = {};
     for (const [k, v] of Object.entries(ckpt.tensors)) if (k.startsWith("model.")) weights[k.slice(6)] = v;
     trainer.model.loadStateDict(weights);
-    trainer.optimizer.loadStateDict(unpackState(meta.optim, ckpt.tensors) as any);
+    trainer.optimizer.loadStateDict(unpackState(JSON.parse(optim), ckpt.tensors) as any);
     trainer.batchRng.setState(meta.batchRng);
     trainer.step = meta.step;
     trainer.history.push(...meta.history);
