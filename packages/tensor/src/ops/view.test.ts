@@ -299,6 +299,15 @@ describe("concat, stack, split", () => {
     ]);
     expect(a.split([1, 1], 0).map((p) => p.toArray())).toEqual([[[0, 1, 2]], [[3, 4, 5]]]);
     expect(T.split(T.zeros([0]), 2)).toEqual([]);
+    // pieces along axis 0 are contiguous views with an offset: joining them reads from the offset
+    expect(T.concat(T.split(x, 3).reverse()).toArray()).toEqual([6, 3, 4, 5, 0, 1, 2]);
+    expect(T.reshape(T.split(x, [3, 4])[1]!, [2, 2]).toArray()).toEqual([
+      [3, 4],
+      [5, 6],
+    ]);
+    expect(T.indexSelect(T.split(x, [5, 2])[1]!, 0, T.tensor([1, 0], { dtype: "int32" })).toArray()).toEqual([
+      6, 5,
+    ]);
   });
 
   it("property: split then concat is the identity; stack then index is each input", () => {
