@@ -10,14 +10,14 @@ let paused = false;
 let steps = 1;
 const train: [number, number][] = [];
 const val: [number, number][] = [];
-let smooth = Number.NaN;
+const recent: number[] = [];
 
 const send = (m: ToWorker) => worker?.postMessage(m);
 const redraw = () =>
   drawChart(
     $("chart"),
     [
-      { name: "train loss (smoothed)", color: "#2456d6", points: train },
+      { name: "train loss (20-step mean)", color: "#2456d6", points: train },
       { name: "validation loss", color: "#d62728", points: val },
     ],
     steps,
@@ -29,7 +29,10 @@ function onMessage(m: FromWorker): void {
     ($("generate") as HTMLButtonElement).disabled = false;
   } else if (m.type === "step") {
     steps = m.steps;
-    smooth = Number.isNaN(smooth) ? m.loss : 0.95 * smooth + 0.05 * m.loss;
+    // The mean of the last 20 steps: steady enough to read, without an average's lag from step 1.
+    recent.push(m.loss);
+    if (recent.length > 20) recent.shift();
+    const smooth = recent.reduce((a, b) => a + b, 0) / recent.length;
     train.push([m.step, smooth]);
     $("step").textContent = `${m.step} / ${m.steps}`;
     $("loss").textContent = smooth.toFixed(3);
@@ -57,7 +60,7 @@ $("train").addEventListener("click", () => {
   worker?.terminate();
   train.length = 0;
   val.length = 0;
-  smooth = Number.NaN;
+  recent.length = 0;
   worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
   paused = false;
