@@ -4,69 +4,22 @@ import { allClose, tolerances } from "../../../../tooling/testing/src/index.js";
 import type { DType } from "../dtype.js";
 import * as T from "../index.js";
 import type { Tensor } from "../tensor.js";
+import {
+  broadcastIndex,
+  naiveBroadcastShape,
+  narrowed,
+  ravel,
+  sizeOf,
+  transposed,
+  unravel,
+} from "../test-utils.js";
 
 const FC = { seed: 20240611, numRuns: 150 };
-
-const unravel = (i: number, shape: readonly number[]) => {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d]!;
-    i = Math.floor(i / shape[d]!);
-  }
-  return idx;
-};
-const ravel = (idx: readonly number[], shape: readonly number[]) =>
-  idx.reduce((acc, v, d) => acc * shape[d]! + v, 0);
-const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-/** The same values column-major and then transposed back: a non-contiguous view. */
-function transposed(x: Tensor): Tensor {
-  if (x.ndim < 2) return x;
-  const rev = [...x.shape].reverse();
-  const vals = x.toTypedArray();
-  const data = T.allocate(x.dtype, x.size);
-  for (let i = 0; i < x.size; i++) data[ravel(unravel(i, x.shape).reverse(), rev)] = vals[i]!;
-  return T.transpose(T.tensor(data, { shape: rev }));
-}
-
-/** The same values with an offset and gaps: every axis padded by one and narrowed back. */
-function narrowed(x: Tensor): Tensor {
-  const big = x.shape.map((d) => d + 2);
-  const data = T.allocate(x.dtype, sizeOf(big)).fill(x.dtype === "int32" ? 7777 : Number.NaN);
-  const vals = x.toTypedArray();
-  for (let i = 0; i < x.size; i++)
-    data[
-      ravel(
-        unravel(i, x.shape).map((v) => v + 1),
-        big,
-      )
-    ] = vals[i]!;
-  let v = T.tensor(data, { shape: big });
-  for (let d = 0; d < x.ndim; d++) v = T.narrow(v, d, 1, x.shape[d]!);
-  return v;
-}
-
-/** NumPy broadcasting written out: the law the kernels must follow. */
-function naiveBroadcastShape(a: readonly number[], b: readonly number[]): number[] | null {
-  const n = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const da = i < n - a.length ? 1 : a[i - (n - a.length)]!;
-    const db = i < n - b.length ? 1 : b[i - (n - b.length)]!;
-    if (da !== db && da !== 1 && db !== 1) return null;
-    out.push(da === 1 ? db : da);
-  }
-  return out;
-}
 
 function naiveBinary(a: Tensor, b: Tensor, f: (x: number, y: number) => number): number[] {
   const shape = naiveBroadcastShape(a.shape, b.shape)!;
   const [av, bv] = [a.toTypedArray(), b.toTypedArray()];
-  const pick = (idx: number[], s: readonly number[]) =>
-    ravel(
-      s.map((d, i) => (d === 1 ? 0 : idx[idx.length - s.length + i]!)),
-      s,
-    );
+  const pick = (idx: number[], s: readonly number[]) => ravel(broadcastIndex(idx, s), s);
   return Array.from({ length: sizeOf(shape) }, (_, i) => {
     const idx = unravel(i, shape);
     return f(av[pick(idx, a.shape)]!, bv[pick(idx, b.shape)]!);

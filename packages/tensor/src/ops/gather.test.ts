@@ -2,26 +2,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as T from "../index.js";
 import type { Tensor } from "../tensor.js";
+import { flat, ravel, sizeOf, unravel } from "../test-utils.js";
 
-const unravel = (i: number, shape: readonly number[]) => {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d]!;
-    i = Math.floor(i / shape[d]!);
-  }
-  return idx;
-};
-const ravel = (idx: readonly number[], shape: readonly number[]) =>
-  idx.reduce((acc, v, d) => acc * shape[d]! + v, 0);
-const flat = (x: Tensor) => Array.from(x.toTypedArray());
 const int = (v: T.NestedArray) => T.tensor(v, { dtype: "int32" });
 
 /** NumPy's take along `axis`, element by element. */
 function naiveTake(x: Tensor, axis: number, idx: Tensor): number[] {
   const shape = [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)];
   const [xv, iv] = [x.toTypedArray(), idx.toTypedArray()];
-  const n = shape.reduce((a, b) => a * b, 1);
-  return Array.from({ length: n }, (_, i) => {
+  return Array.from({ length: sizeOf(shape) }, (_, i) => {
     const o = unravel(i, shape);
     const j = iv[ravel(o.slice(axis, axis + idx.ndim), idx.shape)]!;
     return xv[ravel([...o.slice(0, axis), j, ...o.slice(axis + idx.ndim)], x.shape)]!;

@@ -4,18 +4,7 @@ import { allClose, tolerances } from "../../../../tooling/testing/src/index.js";
 import type { DType } from "../dtype.js";
 import * as T from "../index.js";
 import type { Tensor } from "../tensor.js";
-
-const unravel = (i: number, shape: readonly number[]) => {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d]!;
-    i = Math.floor(i / shape[d]!);
-  }
-  return idx;
-};
-const ravel = (idx: readonly number[], shape: readonly number[]) =>
-  idx.reduce((acc, v, d) => acc * shape[d]! + v, 0);
-const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+import { broadcastIndex, naiveBroadcastShape, narrowedInto, ravel, sizeOf, unravel } from "../test-utils.js";
 
 /** NumPy matmul as a triple loop: 1-D operands promoted and the added axis dropped, batch axes broadcast. */
 function naiveMatmul(a: Tensor, b: Tensor): { shape: number[]; data: number[] } {
@@ -25,13 +14,7 @@ function naiveMatmul(a: Tensor, b: Tensor): { shape: number[]; data: number[] } 
   const [m, k, n] = [as[as.length - 2]!, as[as.length - 1]!, bs[bs.length - 1]!];
   const ba = as.slice(0, -2);
   const bb = bs.slice(0, -2);
-  const nb = Math.max(ba.length, bb.length);
-  const batch = Array.from({ length: nb }, (_, i) => {
-    const x = ba[i - (nb - ba.length)] ?? 1;
-    const y = bb[i - (nb - bb.length)] ?? 1;
-    return x === 1 ? y : x;
-  });
-  const pick = (idx: number[], own: number[]) => own.map((d, i) => (d === 1 ? 0 : idx[i + nb - own.length]!));
+  const batch = naiveBroadcastShape(ba, bb)!;
   const data: number[] = [];
   for (let t = 0; t < sizeOf(batch); t++) {
     const bi = unravel(t, batch);
@@ -39,7 +22,9 @@ function naiveMatmul(a: Tensor, b: Tensor): { shape: number[]; data: number[] } 
       for (let j = 0; j < n; j++) {
         let s = 0;
         for (let p = 0; p < k; p++)
-          s += av[ravel([...pick(bi, ba), i, p], as)]! * bv[ravel([...pick(bi, bb), p, j], bs)]!;
+          s +=
+            av[ravel([...broadcastIndex(bi, ba), i, p], as)]! *
+            bv[ravel([...broadcastIndex(bi, bb), p, j], bs)]!;
         data.push(s);
       }
   }
@@ -56,22 +41,13 @@ function transposedView(x: Tensor): Tensor {
 
 /** `x`'s values inside a larger random block (offset, row gaps), narrowed back out. */
 function narrowedView(x: Tensor, g: T.Generator): Tensor {
-  const big = x.shape.map((d) => d + 3);
-  let v = T.randn(big, { dtype: x.dtype, generator: g });
-  const starts = x.shape.map(() => 1);
-  // write x into the block by building it from pieces is op code under test; do it by hand instead
-  const data = v.toTypedArray();
-  const xv = x.toTypedArray();
-  for (let i = 0; i < x.size; i++)
-    data[
-      ravel(
-        unravel(i, x.shape).map((q, d) => q + starts[d]!),
-        big,
-      )
-    ] = xv[i]!;
-  v = T.tensor(data, { shape: big });
-  for (let d = 0; d < x.ndim; d++) v = T.narrow(v, d, starts[d]!, x.shape[d]!);
-  return v;
+  return narrowedInto(
+    x,
+    T.randn(
+      x.shape.map((d) => d + 3),
+      { dtype: x.dtype, generator: g },
+    ),
+  );
 }
 
 function check(out: Tensor, a: Tensor, b: Tensor, dtype: DType, label = "") {

@@ -4,15 +4,7 @@ import { allClose, tolerances } from "../../../../tooling/testing/src/index.js";
 import type { DType } from "../dtype.js";
 import * as T from "../index.js";
 import type { Tensor } from "../tensor.js";
-
-const unravel = (i: number, shape: readonly number[]) => {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d]!;
-    i = Math.floor(i / shape[d]!);
-  }
-  return idx;
-};
+import { unravel } from "../test-utils.js";
 
 /** softmax written out along `axis`: exp(v - max) / sum(exp(v - max)), one lane at a time. */
 function naiveSoftmax(x: Tensor, axis: number, log: boolean): number[] {

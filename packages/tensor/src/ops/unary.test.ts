@@ -3,52 +3,7 @@ import { allClose, tolerances } from "../../../../tooling/testing/src/index.js";
 import type { DType } from "../dtype.js";
 import * as T from "../index.js";
 import type { Tensor } from "../tensor.js";
-
-const unravel = (i: number, shape: readonly number[]) => {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d]!;
-    i = Math.floor(i / shape[d]!);
-  }
-  return idx;
-};
-const ravel = (idx: readonly number[], shape: readonly number[]) =>
-  idx.reduce((acc, v, d) => acc * shape[d]! + v, 0);
-
-/** The values of contiguous `x` in other storage: transposed, narrowed (offset, gaps), strided. */
-function layouts(x: Tensor): [string, Tensor][] {
-  const { shape, dtype, size } = x;
-  const vals = x.toTypedArray();
-  const junk = dtype === "int32" ? 7777 : Number.NaN; // read by mistake, it shows
-  const out: [string, Tensor][] = [["contiguous", x]];
-  if (x.ndim >= 2) {
-    const rev = [...shape].reverse();
-    const data = T.allocate(dtype, size);
-    for (let i = 0; i < size; i++) data[ravel(unravel(i, shape).reverse(), rev)] = vals[i]!;
-    out.push(["transposed", T.transpose(T.tensor(data, { shape: rev }))]);
-  }
-  if (x.ndim >= 1) {
-    const big = shape.map((d) => d + 2);
-    const data = T.allocate(
-      dtype,
-      big.reduce((a, b) => a * b, 1),
-    ).fill(junk);
-    for (let i = 0; i < size; i++)
-      data[
-        ravel(
-          unravel(i, shape).map((v) => v + 1),
-          big,
-        )
-      ] = vals[i]!;
-    let v = T.tensor(data, { shape: big });
-    for (let d = 0; d < x.ndim; d++) v = T.narrow(v, d, 1, shape[d]!);
-    out.push(["narrowed", v]);
-    const data2 = T.allocate(dtype, 2 * size).fill(junk);
-    for (let i = 0; i < size; i++) data2[2 * i] = vals[i]!;
-    out.push(["strided", T.squeeze(T.narrow(T.tensor(data2, { shape: [...shape, 2] }), -1, 0, 1), -1)]);
-  }
-  return out;
-}
+import { layouts } from "../test-utils.js";
 
 type UnaryName = "neg" | "exp" | "log" | "sin" | "cos" | "tanh" | "sigmoid" | "relu" | "sqrt" | "abs";
 const reference: Record<UnaryName | "square" | "sign", (v: number) => number> = {

@@ -2,20 +2,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as T from "../index.js";
 import type { Tensor } from "../tensor.js";
+import { flat, ravel, unravel } from "../test-utils.js";
 
 const FC = { seed: 5150, numRuns: 150 };
-
-const unravel = (i: number, shape: readonly number[]) => {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d]!;
-    i = Math.floor(i / shape[d]!);
-  }
-  return idx;
-};
-const ravel = (idx: readonly number[], shape: readonly number[]) =>
-  idx.reduce((acc, v, d) => acc * shape[d]! + v, 0);
-const flat = (x: Tensor) => Array.from(x.toTypedArray());
 
 /** out[idx] = x[idx permuted back]: transposition written out element by element. */
 function naiveTranspose(x: Tensor, perm: number[]): number[] {

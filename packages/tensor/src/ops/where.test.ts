@@ -3,30 +3,13 @@ import { describe, expect, it } from "vitest";
 import type { DType } from "../dtype.js";
 import * as T from "../index.js";
 import type { Tensor } from "../tensor.js";
-
-const unravel = (i: number, shape: readonly number[]) => {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d]!;
-    i = Math.floor(i / shape[d]!);
-  }
-  return idx;
-};
-const ravel = (idx: readonly number[], shape: readonly number[]) =>
-  idx.reduce((acc, v, d) => acc * shape[d]! + v, 0);
+import { broadcastIndex, ravel, sizeOf, unravel } from "../test-utils.js";
 
 /** where(c, a, b) element by element over the three-way broadcast shape. */
 function naiveWhere(c: Tensor, a: Tensor, b: Tensor, shape: number[]): number[] {
   const vals = [c, a, b].map((t) => t.toTypedArray());
-  const at = (k: number, t: Tensor, idx: number[]) =>
-    vals[k]![
-      ravel(
-        t.shape.map((d, i) => (d === 1 ? 0 : idx[idx.length - t.ndim + i]!)),
-        t.shape,
-      )
-    ]!;
-  const n = shape.reduce((p, q) => p * q, 1);
-  return Array.from({ length: n }, (_, i) => {
+  const at = (k: number, t: Tensor, idx: number[]) => vals[k]![ravel(broadcastIndex(idx, t.shape), t.shape)]!;
+  return Array.from({ length: sizeOf(shape) }, (_, i) => {
     const idx = unravel(i, shape);
     return at(0, c, idx) !== 0 ? at(1, a, idx) : at(2, b, idx);
   });

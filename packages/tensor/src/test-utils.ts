@@ -1,0 +1,96 @@
+// Helpers shared by the tensor tests (not exported from index.ts): index arithmetic written out by
+// hand, and builders that store a tensor's values in other layouts. They use no op under test
+// beyond creating a tensor and taking views of it, so a kernel bug cannot hide in the reference.
+import * as T from "./index.js";
+import type { Tensor } from "./tensor.js";
+
+/** The row-major multi-index of flat position `i` in `shape`. */
+export function unravel(i: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx[d] = i % shape[d]!;
+    i = Math.floor(i / shape[d]!);
+  }
+  return idx;
+}
+
+/** The row-major flat position of multi-index `idx` in `shape`: the inverse of `unravel`. */
+export const ravel = (idx: readonly number[], shape: readonly number[]): number =>
+  idx.reduce((acc, v, d) => acc * shape[d]! + v, 0);
+
+/** The number of elements of `shape`: the product of its axes, 1 for a scalar. */
+export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** `x`'s values in row-major order as a plain array. */
+export const flat = (x: Tensor): number[] => Array.from(x.toTypedArray());
+
+/** NumPy broadcasting written out, the law the kernels must follow; null where the shapes clash. */
+export function naiveBroadcastShape(a: readonly number[], b: readonly number[]): number[] | null {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const da = i < n - a.length ? 1 : a[i - (n - a.length)]!;
+    const db = i < n - b.length ? 1 : b[i - (n - b.length)]!;
+    if (da !== db && da !== 1 && db !== 1) return null;
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+/** The multi-index into an operand of `shape` read at output index `idx`: size-1 axes read 0, extra leading axes of `idx` are dropped. */
+export const broadcastIndex = (idx: readonly number[], shape: readonly number[]): number[] =>
+  shape.map((d, i) => (d === 1 ? 0 : idx[idx.length - shape.length + i]!));
+
+/** Filler for the gaps of a view: read by mistake, it shows in the result. */
+const junk = (x: Tensor) => (x.dtype === "int32" ? 7777 : Number.NaN);
+
+/** The same values stored column-major and transposed back: a non-contiguous view (`x` itself below 2-D). */
+export function transposed(x: Tensor): Tensor {
+  if (x.ndim < 2) return x;
+  const rev = [...x.shape].reverse();
+  const vals = x.toTypedArray();
+  const data = T.allocate(x.dtype, x.size);
+  for (let i = 0; i < x.size; i++) data[ravel(unravel(i, x.shape).reverse(), rev)] = vals[i]!;
+  return T.transpose(T.tensor(data, { shape: rev }));
+}
+
+/**
+ * `x`'s values written into the contiguous `block` at offset 1 on every axis and narrowed back out:
+ * a view with an offset and gaps. `block` has `x`'s rank and dtype, each axis at least 1 longer.
+ */
+export function narrowedInto(x: Tensor, block: Tensor): Tensor {
+  const data = block.toTypedArray();
+  const vals = x.toTypedArray();
+  for (let i = 0; i < x.size; i++)
+    data[
+      ravel(
+        unravel(i, x.shape).map((v) => v + 1),
+        block.shape,
+      )
+    ] = vals[i]!;
+  let v = T.tensor(data, { shape: block.shape });
+  for (let d = 0; d < x.ndim; d++) v = T.narrow(v, d, 1, x.shape[d]!);
+  return v;
+}
+
+/** The same values with an offset and gaps: every axis padded by one junk element on each side, narrowed back. */
+export function narrowed(x: Tensor): Tensor {
+  const big = x.shape.map((d) => d + 2);
+  return narrowedInto(x, T.tensor(T.allocate(x.dtype, sizeOf(big)).fill(junk(x)), { shape: big }));
+}
+
+/** The same values at every other element of storage (junk between them): every stride doubled. */
+export function strided(x: Tensor): Tensor {
+  const data = T.allocate(x.dtype, 2 * x.size).fill(junk(x));
+  const vals = x.toTypedArray();
+  for (let i = 0; i < x.size; i++) data[2 * i] = vals[i]!;
+  return T.squeeze(T.narrow(T.tensor(data, { shape: [...x.shape, 2] }), -1, 0, 1), -1);
+}
+
+/** The values of contiguous `x` in other storage, named: transposed (2-D and up), narrowed and strided (1-D and up). */
+export function layouts(x: Tensor): [string, Tensor][] {
+  const out: [string, Tensor][] = [["contiguous", x]];
+  if (x.ndim >= 2) out.push(["transposed", transposed(x)]);
+  if (x.ndim >= 1) out.push(["narrowed", narrowed(x)], ["strided", strided(x)]);
+  return out;
+}
