@@ -11,6 +11,7 @@ import {
 import type { DType } from "./dtype.js";
 import * as T from "./index.js";
 import type { Tensor } from "./tensor.js";
+import { transposed } from "./test-utils.js";
 
 interface OpCase {
   name: string;
@@ -56,8 +57,7 @@ function callOp(op: string, args: Tensor[], kw: Record<string, any> | null): Ten
 /** The same values stored column-major: a transposed (non-contiguous) view of other storage. */
 function transposedLayout(t: Tensor): Tensor {
   if (t.ndim < 2) return t;
-  const stored = T.contiguous(T.transpose(t));
-  const view = T.transpose(T.tensor(stored.toTypedArray(), { shape: stored.shape }));
+  const view = transposed(t);
   expect(view.isContiguous).toBe(false);
   return view;
 }
