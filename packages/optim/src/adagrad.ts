@@ -1,5 +1,5 @@
 import type { Tensor } from "@nablajs/tensor";
-import { mulAdd } from "./fma.js";
+import { l2Grad, mulAdd } from "./fma.js";
 import {
   buf,
   bufferLike,
@@ -40,8 +40,7 @@ export function adagradUpdate(
   const clr = lr / (1 + (t - 1) * lrDecay);
   const x = p instanceof Float64Array;
   for (let i = 0; i < p.length; i++) {
-    let gi = g[i]!;
-    if (weightDecay !== 0) gi = mulAdd(x, weightDecay, p[i]!, gi);
+    const gi = l2Grad(x, weightDecay, p[i]!, g[i]!);
     sum[i] = mulAdd(x, 1 * gi, gi, sum[i]!);
     p[i] = p[i]! + (-clr * gi) / (Math.sqrt(sum[i]!) + eps);
   }

@@ -1,5 +1,5 @@
 import type { Tensor } from "@nablajs/tensor";
-import { mulAdd, powInt } from "./fma.js";
+import { l2Grad, mulAdd, powInt } from "./fma.js";
 import {
   buf,
   bufferLike,
@@ -48,9 +48,8 @@ export function adamUpdate(
   const decay = 1 - lr * weightDecay;
   const x = p instanceof Float64Array;
   for (let i = 0; i < p.length; i++) {
-    let gi = g[i]!;
     if (decoupled) p[i] = p[i]! * decay;
-    else if (weightDecay !== 0) gi = mulAdd(x, weightDecay, p[i]!, gi);
+    const gi = decoupled ? g[i]! : l2Grad(x, weightDecay, p[i]!, g[i]!);
     m[i] = mulAdd(x, 1 - beta1, gi, m[i]! * beta1);
     v[i] = mulAdd(x, (1 - beta2) * gi, gi, v[i]! * beta2);
     let second = v[i]!;

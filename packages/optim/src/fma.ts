@@ -27,6 +27,14 @@ export function mulAdd(exact: boolean, a: number, b: number, c: number): number 
   return exact ? fma(a, b, c) : a * b + c;
 }
 
+/**
+ * One element of the L2-penalised gradient `g + lambda p`, as PyTorch's
+ * `grad.add(param, alpha=weight_decay)` (fused for float64); `g` itself when `lambda` is 0.
+ */
+export function l2Grad(exact: boolean, lambda: number, p: number, g: number): number {
+  return lambda === 0 ? g : mulAdd(exact, lambda, p, g);
+}
+
 /** [hi, lo] product of two double-double numbers, renormalised. */
 function ddMul(xh: number, xl: number, yh: number, yl: number): [number, number] {
   const p = xh * yh;

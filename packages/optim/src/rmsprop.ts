@@ -1,5 +1,5 @@
 import type { Tensor } from "@nablajs/tensor";
-import { mulAdd } from "./fma.js";
+import { l2Grad, mulAdd } from "./fma.js";
 import {
   buf,
   bufferLike,
@@ -43,8 +43,7 @@ export function rmspropUpdate(
   const { lr, alpha, eps, momentum, weightDecay } = o;
   const x = p instanceof Float64Array;
   for (let i = 0; i < p.length; i++) {
-    let gi = g[i]!;
-    if (weightDecay !== 0) gi = mulAdd(x, weightDecay, p[i]!, gi);
+    const gi = l2Grad(x, weightDecay, p[i]!, g[i]!);
     v[i] = mulAdd(x, (1 - alpha) * gi, gi, v[i]! * alpha);
     let avg: number;
     if (a !== null) {

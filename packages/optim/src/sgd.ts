@@ -1,5 +1,5 @@
 import type { Tensor } from "@nablajs/tensor";
-import { mulAdd } from "./fma.js";
+import { l2Grad, mulAdd } from "./fma.js";
 import {
   buf,
   bufferLike,
@@ -40,8 +40,7 @@ export function sgdUpdate(
   const { lr, momentum, dampening, nesterov, weightDecay } = o;
   const x = p instanceof Float64Array;
   for (let i = 0; i < p.length; i++) {
-    let d = g[i]!;
-    if (weightDecay !== 0) d = mulAdd(x, weightDecay, p[i]!, d);
+    let d = l2Grad(x, weightDecay, p[i]!, g[i]!);
     if (b !== null) {
       b[i] = first ? d : mulAdd(x, 1 - dampening, d, b[i]! * momentum);
       d = nesterov ? mulAdd(x, momentum, b[i]!, d) : b[i]!;
