@@ -5,6 +5,7 @@ import {
   bufferLike,
   type FloatArray,
   type LrOptions,
+  lazyBuf,
   Optimizer,
   type ParamGroup,
   type Params,
@@ -88,10 +89,8 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     validateAdam(this.name, o);
   }
 
-  protected initState(p: Tensor, group: ParamGroup<AdamOptions>): AdamState {
-    const s: AdamState = { step: 0, exp_avg: bufferLike(p), exp_avg_sq: bufferLike(p) };
-    if (group.amsgrad) s.max_exp_avg_sq = bufferLike(p);
-    return s;
+  protected initState(p: Tensor): AdamState {
+    return { step: 0, exp_avg: bufferLike(p), exp_avg_sq: bufferLike(p) };
   }
 
   protected update(
@@ -102,8 +101,7 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     group: ParamGroup<AdamOptions>,
   ): void {
     s.step += 1;
-    if (group.amsgrad) s.max_exp_avg_sq ??= bufferLike(p);
-    const vmax = group.amsgrad ? buf(s.max_exp_avg_sq) : null;
+    const vmax = group.amsgrad ? lazyBuf(s, "max_exp_avg_sq", p) : null;
     adamUpdate(data, g, buf(s.exp_avg), buf(s.exp_avg_sq), vmax, s.step, group, this.decoupled);
   }
 }

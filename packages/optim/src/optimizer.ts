@@ -223,3 +223,13 @@ export function buf(t: Tensor | number | undefined): FloatArray {
 export function bufferLike(p: Tensor, value = 0): Tensor {
   return full(p.shape, value, { dtype: p.dtype });
 }
+
+/**
+ * The storage of the optional state buffer `s[key]`, created as zeros shaped like `p` when missing:
+ * on the first step that uses it, or after an option turned on or a state dict loaded without it.
+ */
+export function lazyBuf<S extends ParamState>(s: S, key: keyof S & string, p: Tensor): FloatArray {
+  const state = s as ParamState;
+  state[key] ??= bufferLike(p);
+  return buf(state[key]);
+}

@@ -5,6 +5,7 @@ import {
   bufferLike,
   type FloatArray,
   type LrOptions,
+  lazyBuf,
   Optimizer,
   type ParamGroup,
   type Params,
@@ -78,11 +79,8 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
     nonNegative("RMSprop", "alpha value", o.alpha);
   }
 
-  protected initState(p: Tensor, group: ParamGroup<RMSpropOptions>): RMSpropState {
-    const s: RMSpropState = { step: 0, square_avg: bufferLike(p) };
-    if (group.momentum > 0) s.momentum_buffer = bufferLike(p);
-    if (group.centered) s.grad_avg = bufferLike(p);
-    return s;
+  protected initState(p: Tensor): RMSpropState {
+    return { step: 0, square_avg: bufferLike(p) };
   }
 
   protected update(
@@ -93,10 +91,8 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
     group: ParamGroup<RMSpropOptions>,
   ): void {
     s.step += 1;
-    if (group.momentum > 0) s.momentum_buffer ??= bufferLike(p);
-    if (group.centered) s.grad_avg ??= bufferLike(p);
-    const a = group.centered ? buf(s.grad_avg) : null;
-    const b = group.momentum > 0 ? buf(s.momentum_buffer) : null;
+    const b = group.momentum > 0 ? lazyBuf(s, "momentum_buffer", p) : null;
+    const a = group.centered ? lazyBuf(s, "grad_avg", p) : null;
     rmspropUpdate(data, g, buf(s.square_avg), a, b, group);
   }
 }

@@ -1,10 +1,9 @@
 import type { Tensor } from "@nablajs/tensor";
 import { l2Grad, mulAdd } from "./fma.js";
 import {
-  buf,
-  bufferLike,
   type FloatArray,
   type LrOptions,
+  lazyBuf,
   Optimizer,
   type ParamGroup,
   type Params,
@@ -89,12 +88,8 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     s: SGDState,
     group: ParamGroup<SGDOptions>,
   ): void {
-    if (group.momentum === 0) {
-      sgdUpdate(data, g, null, false, group);
-      return;
-    }
     const first = s.momentum_buffer === undefined;
-    s.momentum_buffer ??= bufferLike(p);
-    sgdUpdate(data, g, buf(s.momentum_buffer), first, group);
+    const b = group.momentum === 0 ? null : lazyBuf(s, "momentum_buffer", p);
+    sgdUpdate(data, g, b, first, group);
   }
 }
