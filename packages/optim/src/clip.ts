@@ -1,4 +1,5 @@
 import { mul, noGrad, Tensor } from "@nablajs/tensor";
+import { elementsOf } from "./optimizer.js";
 
 function gradsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
   const list = params instanceof Tensor ? [params] : [...params];
@@ -23,7 +24,7 @@ function scaleGrad(p: Tensor, transform: (v: number) => number): void {
 
 /** The p-norm of one gradient's elements (the largest |g| for Infinity). */
 function norm(g: Tensor, p: number): number {
-  const d = g.isContiguous ? g.data.subarray(g.offset, g.offset + g.size) : g.toTypedArray();
+  const d = elementsOf(g);
   let s = 0;
   if (p === Infinity) {
     for (let i = 0; i < d.length; i++) s = Math.max(s, Math.abs(d[i]!));

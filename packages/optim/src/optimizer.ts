@@ -147,7 +147,7 @@ export abstract class Optimizer<O extends LrOptions = LrOptions, S extends Param
         `${this.name}: gradient ${g.dtype} ${shapeStr(g.shape)} does not match its parameter ${p.dtype} ${shapeStr(p.shape)}`,
       );
     }
-    return (g.isContiguous ? g.data.subarray(g.offset, g.offset + g.size) : g.toTypedArray()) as FloatArray;
+    return elementsOf(g) as FloatArray;
   }
 
   /** A snapshot (copies) of the options of each group and the state of each parameter, by index. */
@@ -207,6 +207,11 @@ export abstract class Optimizer<O extends LrOptions = LrOptions, S extends Param
     this.state.clear();
     for (const [p, s] of state) this.state.set(p, s);
   }
+}
+
+/** `t`'s elements in row-major order: a view of its storage when contiguous, else a copy. */
+export function elementsOf(t: Tensor): Tensor["data"] {
+  return t.isContiguous ? t.data.subarray(t.offset, t.offset + t.size) : t.toTypedArray();
 }
 
 /** The parameter's own storage, written in place by the updates. */
