@@ -67,6 +67,11 @@ export function gemm(a: View, b: View, out: TypedArray, outOffset = 0): void {
   if (a.shape[1]! > 0) getBackend().matmul(a, b, dst);
 }
 
+/** The backend's prepared form of a right operand shared by every step (e.g. packed once), or `b`. */
+export function prepared(b: View): View {
+  return getBackend().prepare?.(b) ?? b;
+}
+
 /** A zero-filled buffer of the sequence's dtype. */
 export function buffer(seq: Sequence, n: number): TypedArray {
   return allocate(seq.dtype, n);

@@ -5,6 +5,7 @@ import {
   isValid,
   type OperandGrads,
   type Operands,
+  prepared,
   projectInputs,
   rows,
   type Sequence,
@@ -37,10 +38,12 @@ export function gruForward(seq: Sequence, ops: Operands) {
   const hprev = buffer(seq, T * BH);
   const hn = buffer(seq, BH);
   hprev.set(ops.h0, timeAt(seq, 0) * BH);
+  // W_hh^T serves every step: the backend packs it once per sequence.
+  const whhT = prepared(transposed(ops.whh, H, GH));
   for (let s = 0; s < T; s++) {
     const t = timeAt(seq, s);
     const hOff = t * BH;
-    gemm(rows(hprev, B, H, hOff), transposed(ops.whh, H, GH), rec);
+    gemm(rows(hprev, B, H, hOff), whhT, rec);
     const last = s + 1 === T;
     const hDst = last ? hn : hprev;
     const dOff = last ? 0 : timeAt(seq, s + 1) * BH;
@@ -94,6 +97,7 @@ export function gruBackward(
   const dh = buffer(seq, BH);
   const dhRec = buffer(seq, BH);
   dh.set(dhn);
+  const whh = prepared(rows(ops.whh, GH, H));
   for (let s = T - 1; s >= 0; s--) {
     const t = timeAt(seq, s);
     const hOff = t * BH;
@@ -121,7 +125,7 @@ export function gruBackward(
         dh[so + j] = dht * z;
       }
     }
-    gemm(rows(dGh, B, GH, t * B * GH), rows(ops.whh, GH, H), dhRec);
+    gemm(rows(dGh, B, GH, t * B * GH), whh, dhRec);
     for (let b = 0; b < B; b++) {
       if (!isValid(seq, b, t)) continue;
       const so = b * H;

@@ -6,6 +6,7 @@ import {
   isValid,
   type OperandGrads,
   type Operands,
+  prepared,
   projectInputs,
   rows,
   type Sequence,
@@ -40,10 +41,12 @@ export function lstmForward(seq: Sequence, ops: Operands) {
   hprev.set(ops.h0, timeAt(seq, 0) * BH);
   let cPrev = ops.c0!;
   let cOff = 0;
+  // W_hh^T serves every step: the backend packs it once per sequence.
+  const whhT = prepared(transposed(ops.whh, H, GH));
   for (let s = 0; s < T; s++) {
     const t = timeAt(seq, s);
     const hOff = t * BH;
-    gemm(rows(hprev, B, H, hOff), transposed(ops.whh, H, GH), rec);
+    gemm(rows(hprev, B, H, hOff), whhT, rec);
     const last = s + 1 === T;
     const hDst = last ? hn : hprev;
     const dOff = last ? 0 : timeAt(seq, s + 1) * BH;
@@ -108,6 +111,7 @@ export function lstmBackward(
   const dhRec = buffer(seq, BH);
   dh.set(dhn);
   dc.set(dcn);
+  const whh = prepared(rows(ops.whh, GH, H));
   for (let s = T - 1; s >= 0; s--) {
     const t = timeAt(seq, s);
     const hOff = t * BH;
@@ -135,7 +139,7 @@ export function lstmBackward(
         dc[so + j] = dct * f;
       }
     }
-    gemm(rows(dG, B, GH, t * B * GH), rows(ops.whh, GH, H), dhRec);
+    gemm(rows(dG, B, GH, t * B * GH), whh, dhRec);
     for (let b = 0; b < B; b++) {
       if (!isValid(seq, b, t)) continue;
       const so = b * H;

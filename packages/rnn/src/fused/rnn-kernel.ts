@@ -6,6 +6,7 @@ import {
   isValid,
   type OperandGrads,
   type Operands,
+  prepared,
   projectInputs,
   rows,
   type Sequence,
@@ -35,10 +36,12 @@ export function rnnForward(seq: Sequence, ops: Operands, act: RNNNonlinearity) {
   const hprev = buffer(seq, T * BH);
   const hn = buffer(seq, BH);
   hprev.set(ops.h0, timeAt(seq, 0) * BH);
+  // W_hh^T serves every step: the backend packs it once per sequence.
+  const whhT = prepared(transposed(ops.whh, H, H));
   for (let s = 0; s < T; s++) {
     const t = timeAt(seq, s);
     const hOff = t * BH;
-    gemm(rows(hprev, B, H, hOff), transposed(ops.whh, H, H), rec);
+    gemm(rows(hprev, B, H, hOff), whhT, rec);
     const last = s + 1 === T;
     const hDst = last ? hn : hprev;
     const dOff = last ? 0 : timeAt(seq, s + 1) * BH;
@@ -78,6 +81,7 @@ export function rnnBackward(
   const dh = buffer(seq, BH);
   const dhRec = buffer(seq, BH);
   dh.set(dhn);
+  const whh = prepared(rows(ops.whh, H, H));
   for (let s = T - 1; s >= 0; s--) {
     const t = timeAt(seq, s);
     const hOff = t * BH;
@@ -92,7 +96,7 @@ export function rnnBackward(
         dG[k] = (dh[so + j]! + dy[k]!) * slope;
       }
     }
-    gemm(rows(dG, B, H, hOff), rows(ops.whh, H, H), dhRec);
+    gemm(rows(dG, B, H, hOff), whh, dhRec);
     for (let b = 0; b < B; b++) {
       if (!isValid(seq, b, t)) continue;
       const so = b * H;

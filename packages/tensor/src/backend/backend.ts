@@ -61,6 +61,12 @@ export interface Backend {
    * [...batch, m, n]; batch axes are already broadcast (stride 0) to the same shape.
    */
   matmul(a: View, b: View, out: TypedArray): void;
+  /**
+   * Optional: prepares a 2-D right operand b [k, n] that many products will share (a recurrent
+   * weight over a sequence), e.g. packed once into the kernel's layout. Returns a View to pass as
+   * `b` to this backend's matmul. b's storage must not change while the prepared view is in use.
+   */
+  prepare?(b: View): View;
   /** out = x taken along `axis` at `indices` (out shape: x.shape with axis replaced by indices). */
   gather(x: View, axis: number, indices: Int32Array, out: TypedArray): void;
   /** out (contiguous, pre-filled) += src scattered along `axis` at `indices`. */

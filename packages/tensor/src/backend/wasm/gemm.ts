@@ -4,18 +4,7 @@ import { kernelsBase64 } from "./kernels.generated.js";
 interface Kernels {
   memory: WebAssembly.Memory;
   // biome-ignore format: kernel signature
-  gemmNN(m4: number, n8: number, kc: number, a: number, aPanel: number, b: number, ldb: number, c: number, ldc: number, acc: number): void;
-  gemmNT(
-    m: number,
-    n: number,
-    k4: number,
-    a: number,
-    lda: number,
-    b: number,
-    ldb: number,
-    c: number,
-    ldc: number,
-  ): void;
+  gemmNN(m4: number, n8: number, kc: number, a: number, aPanel: number, b: number, bPanel: number, c: number, ldc: number, acc: number): void;
 }
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
@@ -46,61 +35,85 @@ export interface Mat {
   s1: number;
 }
 
-/**
- * Copies `rows` x `cols` of a strided matrix into `dst` at row stride `ld`, zeroing the padding
- * columns [cols, ld). Contiguous rows go as one memcpy each.
- */
-function copyPadded(src: Mat, rows: number, cols: number, dst: Float32Array, at: number, ld: number): void {
-  const { data, offset, s0, s1 } = src;
-  for (let i = 0; i < rows; i++) {
-    const o = at + i * ld;
-    const r = offset + i * s0;
-    if (s1 === 1) dst.set(data.subarray(r, r + cols), o);
-    else for (let j = 0; j < cols; j++) dst[o + j] = data[r + j * s1]!;
-    if (ld > cols) dst.fill(0, o + cols, o + ld);
-  }
-}
-
 const up = (x: number, m: number) => Math.ceil(x / m) * m;
 
-/** Steps of k per kernel call: 256 x 8 floats of B (8 KB) stay in L1 while every panel of A passes. */
+/** Steps of k per kernel call: a 256 x 8 panel strip of B (8 KB) stays in L1 while every A panel passes. */
 const KC = 256;
 
 /**
- * Packs A [m, k] into panels of 4 rows, [m/4][k][4], zero-filling rows past m: the layout the
- * micro-kernel streams. Reads follow A's storage order, so a transposed A packs as fast as a plain one.
+ * Packs A [m, k] into panels of 4 rows, [m/4][k][4], zero-filling rows past m. Four rows are
+ * read side by side, so both a row-major and a transposed A pack in one pass.
  */
-function packPanels(A: Mat, m: number, k: number, dst: Float32Array, at: number): void {
+function packA(A: Mat, m: number, k: number, dst: Float32Array, at: number): void {
   const { data, offset, s0, s1 } = A;
-  const m4 = up(m, 4);
-  if (s0 === 1 && s1 !== 1) {
-    // Column-major A (a transposed view): walk each stored row (one k) across all m.
-    for (let p = 0; p < k; p++) {
-      const src = offset + p * s1;
-      for (let i = 0; i < m; i++) dst[at + (i >> 2) * k * 4 + p * 4 + (i & 3)] = data[src + i]!;
-    }
-  } else {
-    for (let i = 0; i < m; i++) {
-      const src = offset + i * s0;
-      const base = at + (i >> 2) * k * 4 + (i & 3);
-      for (let p = 0; p < k; p++) dst[base + p * 4] = data[src + p * s1]!;
+  const full = m >> 2;
+  for (let ib = 0; ib < full; ib++) {
+    const r0 = offset + ib * 4 * s0;
+    let d = at + ib * k * 4;
+    for (let p = 0, src = r0; p < k; p++, d += 4, src += s1) {
+      dst[d] = data[src]!;
+      dst[d + 1] = data[src + s0]!;
+      dst[d + 2] = data[src + 2 * s0]!;
+      dst[d + 3] = data[src + 3 * s0]!;
     }
   }
-  for (let i = m; i < m4; i++) {
-    const base = at + (i >> 2) * k * 4 + (i & 3);
-    for (let p = 0; p < k; p++) dst[base + p * 4] = 0;
+  if (full * 4 < m) {
+    let d = at + full * k * 4;
+    for (let p = 0; p < k; p++, d += 4) {
+      for (let r = 0; r < 4; r++)
+        dst[d + r] = full * 4 + r < m ? data[offset + (full * 4 + r) * s0 + p * s1]! : 0;
+    }
+  }
+}
+
+/** Packs B [k, n] into panels of 8 columns, [n/8][k][8], zero-filling columns past n. */
+function packB(B: Mat, k: number, n: number, dst: Float32Array, at: number): void {
+  const { data, offset, s0, s1 } = B;
+  const full = n >> 3;
+  const step = k * 8;
+  for (let p = 0; p < k; p++) {
+    let src = offset + p * s0;
+    let d = at + p * 8;
+    for (let jb = 0; jb < full; jb++, d += step, src += 8 * s1) {
+      dst[d] = data[src]!;
+      dst[d + 1] = data[src + s1]!;
+      dst[d + 2] = data[src + 2 * s1]!;
+      dst[d + 3] = data[src + 3 * s1]!;
+      dst[d + 4] = data[src + 4 * s1]!;
+      dst[d + 5] = data[src + 5 * s1]!;
+      dst[d + 6] = data[src + 6 * s1]!;
+      dst[d + 7] = data[src + 7 * s1]!;
+    }
+    if (full * 8 < n) {
+      for (let q = 0; q < 8; q++) dst[d + q] = full * 8 + q < n ? data[src + q * s1]! : 0;
+    }
+  }
+}
+
+/** A right operand packed once for many products (a recurrent weight over a sequence). */
+export class PackedB {
+  constructor(
+    readonly k: number,
+    readonly n: number,
+    readonly panels: Float32Array,
+  ) {}
+
+  static from(B: Mat, k: number, n: number): PackedB {
+    const panels = new Float32Array(up(n, 8) * k);
+    packB(B, k, n, panels, 0);
+    return new PackedB(k, n, panels);
   }
 }
 
 /**
- * Float32 matrix products on WebAssembly SIMD. Operands are copied into one scratch region of the
- * module's memory (grown on demand and reused: nothing to free) in the layout a kernel reads
- * without gathers: A B^T with both row-major runs as dot products (gemmNT); everything else
- * as the 4x8 micro-kernel (gemmNN) over A packed in 4-row panels.
+ * Float32 matrix products on WebAssembly SIMD. Operands are packed into one scratch region of
+ * the module's memory (grown on demand and reused: nothing to free) as the panels the 4x8
+ * micro-kernel streams: B first, so a prepared B used for consecutive products stays resident.
  */
 export class WasmGemm {
   private readonly base: number;
   private f32: Float32Array;
+  private resident: PackedB | null = null;
 
   constructor(private readonly k: Kernels) {
     this.base = k.memory.buffer.byteLength;
@@ -115,39 +128,32 @@ export class WasmGemm {
     return this.f32;
   }
 
-  /** c[co .. co + m*n) = A[m,k] B[k,n], row-major. */
-  run(m: number, n: number, k: number, A: Mat, B: Mat, c: Float32Array, co: number): void {
-    const p0 = this.base >> 2;
-    if (B.s0 === 1 && B.s1 !== 1 && A.s1 === 1) {
-      // A B^T: rows of A and rows of B^T are both contiguous along k.
-      const k4 = up(k, 4);
-      const mem = this.reserve((m + n) * k4 + m * n);
-      const bp = p0 + m * k4;
-      const cp = bp + n * k4;
-      copyPadded(A, m, k, mem, p0, k4);
-      copyPadded({ data: B.data, offset: B.offset, s0: B.s1, s1: B.s0 }, n, k, mem, bp, k4);
-      this.k.gemmNT(m, n, k4, p0 * 4, k4, bp * 4, k4, cp * 4, n);
-      c.set(mem.subarray(cp, cp + m * n), co);
-      return;
-    }
+  /** c[co .. co + m*n) = A[m,k] B[k,n], row-major; B strided or prepared with `PackedB.from`. */
+  run(m: number, n: number, k: number, A: Mat, B: Mat | PackedB, c: Float32Array, co: number): void {
     const m4 = up(m, 4);
     const n8 = up(n, 8);
-    const mem = this.reserve(m4 * k + k * n8 + m4 * n8);
-    const bp = p0 + m4 * k;
-    const cp = bp + k * n8;
-    packPanels(A, m, k, mem, p0);
-    copyPadded(B, k, n, mem, bp, n8);
-    // Block k so a 8-column strip of B (KC x 8 floats) stays in L1 across all row panels.
+    const mem = this.reserve(n8 * k + m4 * k + m4 * n8);
+    const bp = this.base >> 2;
+    const ap = bp + n8 * k;
+    const cp = ap + m4 * k;
+    if (B instanceof PackedB) {
+      if (this.resident !== B) mem.set(B.panels, bp);
+      this.resident = B;
+    } else {
+      packB(B, k, n, mem, bp);
+      this.resident = null;
+    }
+    packA(A, m, k, mem, ap);
     for (let k0 = 0; k0 < k; k0 += KC) {
       const kc = Math.min(KC, k - k0);
       this.k.gemmNN(
         m4 / 4,
         n8 / 8,
         kc,
-        (p0 + k0 * 4) * 4,
+        (ap + k0 * 4) * 4,
         k * 16,
-        (bp + k0 * n8) * 4,
-        n8,
+        (bp + k0 * 8) * 4,
+        k * 32,
         cp * 4,
         n8,
         k0 > 0 ? 1 : 0,

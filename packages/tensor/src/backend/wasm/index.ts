@@ -2,7 +2,10 @@ import type { TypedArray } from "../../dtype.js";
 import type { Backend, View } from "../backend.js";
 import { jsBackend } from "../js/index.js";
 import { forEachRow } from "../js/rows.js";
-import { instantiateKernels, WasmGemm } from "./gemm.js";
+import { instantiateKernels, PackedB, WasmGemm } from "./gemm.js";
+
+/** A view whose values were also packed once for the micro-kernel by `prepare`. */
+type Prepared = View & { packed?: PackedB };
 
 /** Products smaller than this many multiply-adds stay in TypeScript: packing would cost more. */
 const MIN_WORK = 8 * 8 * 8;
@@ -28,6 +31,7 @@ export function createWasmBackend(): Backend | null {
     const [as0, as1] = [a.strides[nd - 2]!, a.strides[nd - 1]!];
     const [bs0, bs1] = [b.strides[nd - 2]!, b.strides[nd - 1]!];
     const batch = a.shape.slice(0, nd - 2);
+    const packed = b.shape.length === 2 ? (b as Prepared).packed : undefined;
     let index = 0;
     forEachRow(
       [...batch, 1],
@@ -38,11 +42,21 @@ export function createWasmBackend(): Backend | null {
       [a.offset, b.offset],
       (offs) => {
         const A = { data: a.data, offset: offs[0]!, s0: as0, s1: as1 };
-        const B = { data: b.data, offset: offs[1]!, s0: bs0, s1: bs1 };
+        const B = packed ?? { data: b.data, offset: offs[1]!, s0: bs0, s1: bs1 };
         gemm.run(m, n, k, A, B, out, index * m * n);
         index++;
       },
     );
   };
-  return { ...jsBackend, name: "wasm", matmul };
+  const prepare = (b: View): View => {
+    if (b.shape.length !== 2 || !(b.data instanceof Float32Array)) return b;
+    const [k, n] = b.shape as [number, number];
+    const packed = PackedB.from(
+      { data: b.data, offset: b.offset, s0: b.strides[0]!, s1: b.strides[1]! },
+      k,
+      n,
+    );
+    return { ...b, packed } as Prepared;
+  };
+  return { ...jsBackend, name: "wasm", matmul, prepare };
 }

@@ -45,10 +45,16 @@ describe("WebAssembly SIMD backend", () => {
       ];
       for (const [name, a, b] of layouts) {
         const want = product(jsBackend, a, b);
-        const got = product(wasm!, a, b);
-        let worst = 0;
-        for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(want[i]! - got[i]!));
-        expect(worst, `${name}: worst difference`).toBeLessThan(1e-4 * Math.sqrt(k));
+        const prepared = wasm!.prepare!(b) as Tensor;
+        for (const [how, got] of [
+          ["strided", product(wasm!, a, b)],
+          ["prepared", product(wasm!, a, prepared)],
+          ["prepared again (resident)", product(wasm!, a, prepared)],
+        ] as const) {
+          let worst = 0;
+          for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(want[i]! - got[i]!));
+          expect(worst, `${name}, ${how}: worst difference`).toBeLessThan(1e-4 * Math.sqrt(k));
+        }
       }
     });
   }
