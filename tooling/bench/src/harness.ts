@@ -2,9 +2,14 @@
 export const IMPLS = ["nabla", "tfjs-cpu", "tfjs-wasm"] as const;
 export type Impl = (typeof IMPLS)[number];
 
-/** One prepared benchmark body: `run` is timed, `dispose` frees what setup allocated. */
+/**
+ * One prepared benchmark body: `run` is timed, `dispose` frees what setup allocated. With a
+ * `baseline`, batches of `run` and `baseline` alternate, so the difference between the two is
+ * measured under the same conditions (GC state, JIT state, machine load).
+ */
 export interface Bench {
   run: () => void;
+  baseline?: () => void;
   dispose?: () => void;
 }
 
@@ -41,6 +46,8 @@ export interface Measurement {
   batch: number;
   /** `throughput.work / seconds` at the median, when the case has a throughput. */
   throughput?: number;
+  /** Median time per call of the bench's `baseline`, timed in alternation with `run`. */
+  baselineMs?: number;
 }
 
 export interface CaseResult {
@@ -79,17 +86,20 @@ function median(xs: number[]): number {
 }
 
 /**
- * Times `fn`: warm-up (>= 3 calls and `warmupMs`), then batches of calls sized to ~1/20 of the target (at least 1 call),
- * repeated until `targetMs` has elapsed and `minSamples` are taken (or `budgetMs` is spent); reports the median time per
- * call over the batches.
+ * Times `bench.run`: warm-up (>= 3 calls and `warmupMs`), then batches of calls sized to ~1/20 of
+ * the target (at least 1 call), repeated until `targetMs` has elapsed and `minSamples` are taken
+ * (or `budgetMs` is spent); reports the median time per call over the batches. A `baseline` gets
+ * the same warm-up and batch size, its batches alternating with those of `run`.
  */
-export function measure(fn: () => void, opts: MeasureOptions): Measurement {
+export function measure(bench: Bench, opts: MeasureOptions): Measurement {
+  const { run, baseline } = bench;
   let warm = 0;
   let calls = 0;
   let last = Infinity;
   // At least 3 calls (JIT tiers up over the first few), unless one call already exceeds the target.
   while ((calls < 3 || warm < opts.warmupMs) && !(calls > 0 && last > opts.targetMs)) {
-    last = timeBatch(fn, 1);
+    last = timeBatch(run, 1);
+    if (baseline) timeBatch(baseline, 1);
     warm += last;
     calls++;
   }
@@ -97,14 +107,23 @@ export function measure(fn: () => void, opts: MeasureOptions): Measurement {
   const perCall = Math.max(Math.min(last, warm / calls), 1e-4);
   const batch = Math.max(1, Math.round(opts.targetMs / 20 / perCall));
   const samples: number[] = [];
+  const base: number[] = [];
   let spent = 0;
   while (
     (spent < opts.targetMs || samples.length < opts.minSamples) &&
     !(samples.length > 0 && spent >= opts.budgetMs)
   ) {
-    const t = timeBatch(fn, batch);
+    const t = timeBatch(run, batch);
     spent += t;
     samples.push(t / batch);
+    if (baseline) base.push(timeBatch(baseline, batch) / batch);
   }
-  return { medianMs: median(samples), minMs: Math.min(...samples), samples: samples.length, batch };
+  const m: Measurement = {
+    medianMs: median(samples),
+    minMs: Math.min(...samples),
+    samples: samples.length,
+    batch,
+  };
+  if (baseline) m.baselineMs = median(base);
+  return m;
 }

@@ -37,7 +37,7 @@ async function runImpl(c: Case, impl: Impl, opts: MeasureOptions): Promise<Measu
   try {
     const bench = await setup();
     if (typeof bench === "string") return bench;
-    const m = measure(bench.run, opts);
+    const m = measure(bench, opts);
     bench.dispose?.();
     if (c.throughput) m.throughput = c.throughput.work / (m.medianMs / 1e3);
     const leaked = liveTensors() - live;
