@@ -30,6 +30,7 @@ export {
   zerosLike,
 } from "./create.js";
 export { allocate, DTYPES, type DType, isFloat, type TypedArray } from "./dtype.js";
+export { expf, sigmoidf, tanhf } from "./fast-math.js";
 export { formatTensor } from "./format.js";
 export {
   enableGrad,

@@ -7,6 +7,8 @@ const notMethods = new Set([
   ...["randn", "rand", "randint", "manualSeed", "Generator", "Tensor", "record", "primitive"],
   ...["getBackend", "setBackend", "createWasmBackend", "allocate", "isFloat", "formatTensor"],
   ...["enableGrad", "noGrad", "isGradEnabled", "broadcastShapes", "shapeStr", "sizeOf"],
+  // scalar float32 math for kernels
+  ...["expf", "tanhf", "sigmoidf"],
   // these take a list of tensors, or a condition first
   ...["concat", "stack", "where"],
 ]);

@@ -1,4 +1,4 @@
-import { allocate, type DType, getBackend, type TypedArray, type View } from "@nablajs/tensor";
+import { allocate, type DType, expf, getBackend, type TypedArray, tanhf, type View } from "@nablajs/tensor";
 
 /** The sizes and traversal of one layer direction's sequence. */
 export interface Sequence {
@@ -40,6 +40,11 @@ export interface OperandGrads {
   whh: TypedArray;
   bih: TypedArray | null;
   bhh: TypedArray | null;
+}
+
+/** The scalar functions of the gate loops: float32-accurate (about 2x faster) for float32, Math's for float64. */
+export function activations(seq: Sequence): { exp: (x: number) => number; tanh: (x: number) => number } {
+  return seq.dtype === "float32" ? { exp: expf, tanh: tanhf } : { exp: Math.exp, tanh: Math.tanh };
 }
 
 /** The time index of the s-th processed step. */

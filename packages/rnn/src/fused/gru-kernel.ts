@@ -1,5 +1,6 @@
 import type { TypedArray } from "@nablajs/tensor";
 import {
+  activations,
   buffer,
   gemm,
   isValid,
@@ -27,6 +28,7 @@ export interface GruSaved {
  */
 export function gruForward(seq: Sequence, ops: Operands) {
   const { T, B, H } = seq;
+  const { exp, tanh } = activations(seq);
   const GH = 3 * H;
   const BH = B * H;
   const gates = projectInputs(seq, ops, GH);
@@ -58,11 +60,11 @@ export function gruForward(seq: Sequence, ops: Operands) {
       for (let j = 0; j < H; j++) {
         const gi = g0 + j;
         const ri = r0 + j;
-        // σ(v) = 1 / (1 + exp(-v)), written out so the loop calls nothing but Math.
-        const r = 1 / (1 + Math.exp(-(gates[gi]! + bi[j]! + rec[ri]! + bh[j]!)));
-        const z = 1 / (1 + Math.exp(-(gates[gi + H]! + bi[j + H]! + rec[ri + H]! + bh[j + H]!)));
+        // σ(v) = 1 / (1 + exp(-v)), written out in the loop.
+        const r = 1 / (1 + exp(-(gates[gi]! + bi[j]! + rec[ri]! + bh[j]!)));
+        const z = 1 / (1 + exp(-(gates[gi + H]! + bi[j + H]! + rec[ri + H]! + bh[j + H]!)));
         const hnv = rec[ri + 2 * H]! + bh[j + 2 * H]!;
-        const n = Math.tanh(gates[gi + 2 * H]! + bi[j + 2 * H]! + r * hnv);
+        const n = tanh(gates[gi + 2 * H]! + bi[j + 2 * H]! + r * hnv);
         const h = (1 - z) * n + z * hprev[hOff + so + j]!;
         gates[gi] = r;
         gates[gi + H] = z;

@@ -1,5 +1,6 @@
 import type { TypedArray } from "@nablajs/tensor";
 import {
+  activations,
   biasSum,
   buffer,
   gemm,
@@ -29,6 +30,7 @@ export interface LstmSaved {
  */
 export function lstmForward(seq: Sequence, ops: Operands) {
   const { T, B, H } = seq;
+  const { exp, tanh } = activations(seq);
   const GH = 4 * H;
   const BH = B * H;
   const gates = projectInputs(seq, ops, GH);
@@ -65,13 +67,13 @@ export function lstmForward(seq: Sequence, ops: Operands) {
       for (let j = 0; j < H; j++) {
         const gi = g0 + j;
         const ri = r0 + j;
-        // σ(v) = 1 / (1 + exp(-v)), written out so the loop calls nothing but Math.
-        const i = 1 / (1 + Math.exp(-(gates[gi]! + rec[ri]! + bias[j]!)));
-        const f = 1 / (1 + Math.exp(-(gates[gi + H]! + rec[ri + H]! + bias[j + H]!)));
-        const g = Math.tanh(gates[gi + 2 * H]! + rec[ri + 2 * H]! + bias[j + 2 * H]!);
-        const o = 1 / (1 + Math.exp(-(gates[gi + 3 * H]! + rec[ri + 3 * H]! + bias[j + 3 * H]!)));
+        // σ(v) = 1 / (1 + exp(-v)), written out in the loop.
+        const i = 1 / (1 + exp(-(gates[gi]! + rec[ri]! + bias[j]!)));
+        const f = 1 / (1 + exp(-(gates[gi + H]! + rec[ri + H]! + bias[j + H]!)));
+        const g = tanh(gates[gi + 2 * H]! + rec[ri + 2 * H]! + bias[j + 2 * H]!);
+        const o = 1 / (1 + exp(-(gates[gi + 3 * H]! + rec[ri + 3 * H]! + bias[j + 3 * H]!)));
         const c = f * cPrev[cOff + so + j]! + i * g;
-        const h = o * Math.tanh(c);
+        const h = o * tanh(c);
         gates[gi] = i;
         gates[gi + H] = f;
         gates[gi + 2 * H] = g;
@@ -102,6 +104,7 @@ export function lstmBackward(
   dcn: TypedArray,
 ): OperandGrads {
   const { T, B, H } = seq;
+  const { tanh } = activations(seq);
   const GH = 4 * H;
   const BH = B * H;
   const { gates, cs } = saved;
@@ -128,7 +131,7 @@ export function lstmBackward(
         const f = gates[gi + H]!;
         const g = gates[gi + 2 * H]!;
         const o = gates[gi + 3 * H]!;
-        const tc = Math.tanh(cs[k]!);
+        const tc = tanh(cs[k]!);
         const dht = dh[so + j]! + dy[k]!;
         // dc_t gathers the path through h_t = o tanh(c_t) and the one from c_{t+1}.
         const dct = dc[so + j]! + dht * o * (1 - tc * tc);

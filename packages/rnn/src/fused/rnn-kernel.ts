@@ -1,5 +1,6 @@
 import type { TypedArray } from "@nablajs/tensor";
 import {
+  activations,
   biasSum,
   buffer,
   gemm,
@@ -27,6 +28,7 @@ export interface RnnSaved {
 /** The whole sequence of one Elman RNN direction: h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh). */
 export function rnnForward(seq: Sequence, ops: Operands, act: RNNNonlinearity) {
   const { T, B, H } = seq;
+  const { tanh } = activations(seq);
   const BH = B * H;
   const relu = act === "relu";
   const pre = projectInputs(seq, ops, H);
@@ -55,7 +57,7 @@ export function rnnForward(seq: Sequence, ops: Operands, act: RNNNonlinearity) {
           continue;
         }
         const v = pre[k]! + rec[so + j]! + bias[j]!;
-        const h = relu ? (v > 0 ? v : 0) : Math.tanh(v);
+        const h = relu ? (v > 0 ? v : 0) : tanh(v);
         y[k] = h;
         hDst[dOff + so + j] = h;
       }

@@ -1,4 +1,5 @@
 import type { TypedArray } from "../../dtype.js";
+import { expf, sigmoidf, tanhf } from "../../fast-math.js";
 import type { BinaryOp, UnaryOp, View } from "../backend.js";
 import { forEachRow, isDense, rowMajor } from "./rows.js";
 
@@ -9,7 +10,8 @@ export function unaryFlat(op: UnaryOp, x: TypedArray, xo: number, out: TypedArra
       for (let i = 0; i < n; i++) out[i] = -x[xo + i]!;
       return;
     case "exp":
-      for (let i = 0; i < n; i++) out[i] = Math.exp(x[xo + i]!);
+      if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = expf(x[xo + i]!);
+      else for (let i = 0; i < n; i++) out[i] = Math.exp(x[xo + i]!);
       return;
     case "log":
       for (let i = 0; i < n; i++) out[i] = Math.log(x[xo + i]!);
@@ -21,9 +23,14 @@ export function unaryFlat(op: UnaryOp, x: TypedArray, xo: number, out: TypedArra
       for (let i = 0; i < n; i++) out[i] = Math.cos(x[xo + i]!);
       return;
     case "tanh":
-      for (let i = 0; i < n; i++) out[i] = Math.tanh(x[xo + i]!);
+      if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = tanhf(x[xo + i]!);
+      else for (let i = 0; i < n; i++) out[i] = Math.tanh(x[xo + i]!);
       return;
     case "sigmoid":
+      if (out instanceof Float32Array) {
+        for (let i = 0; i < n; i++) out[i] = sigmoidf(x[xo + i]!);
+        return;
+      }
       // NOTE: split by sign so exp never overflows: 1/(1+e^-v) for v >= 0, e^v/(1+e^v) otherwise.
       for (let i = 0; i < n; i++) {
         const v = x[xo + i]!;
