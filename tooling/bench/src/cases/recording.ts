@@ -78,10 +78,13 @@ export const recordingCases: Case[] = [
     note: (all) => {
       const m = all.get(RECORDED)?.results.nabla;
       if (m?.baselineMs === undefined) return "";
-      const d = (m.medianMs - m.baselineMs) / OPS;
-      const pct = Math.abs(((m.medianMs - m.baselineMs) / m.baselineMs) * 100).toFixed(0);
-      const sign = d >= 0 ? "+" : "-";
-      return `recording ${sign}${us(Math.abs(d))} (${sign}${pct}%)`;
+      const signed = (x: number, digits: number) => {
+        const r = Number(x.toFixed(digits)) || 0; // no "-0.00"
+        return `${r >= 0 ? "+" : ""}${r.toFixed(digits)}`;
+      };
+      const d = ((m.medianMs - m.baselineMs) / OPS) * 1e3;
+      const pct = ((m.medianMs - m.baselineMs) / m.baselineMs) * 100;
+      return `recording ${signed(d, 2)} us/op (${signed(pct, 0)}%)`;
     },
   },
   {
