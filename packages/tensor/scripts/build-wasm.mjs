@@ -12,7 +12,7 @@ export async function compileKernels() {
   let binary;
   const { error, stderr } = await asc.main(
     [
-      "asm/gemm.ts",
+      "asm/index.ts",
       "--enable",
       "simd",
       "-O3",

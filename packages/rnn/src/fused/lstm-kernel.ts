@@ -1,6 +1,5 @@
-import type { TypedArray } from "@nablajs/tensor";
+import { getBackend, type TypedArray, type View } from "@nablajs/tensor";
 import {
-  activations,
   biasSum,
   buffer,
   gemm,
@@ -16,28 +15,39 @@ import {
   weightGrads,
 } from "./common.js";
 
-/** What the LSTM's forward keeps for BPTT: gate activations i,f,g,o [T, B, 4H], c_t and h_{t-1} [T, B, H]. */
+/**
+ * What the LSTM's forward keeps for BPTT: gate activations i,f,g,o [T, B, 4H], c_t and tanh(c_t)
+ * [T, B, H], and h_{t-1} [T, B, H]. With tanh(c_t) kept, the backward needs no transcendental.
+ */
 export interface LstmSaved {
   gates: TypedArray;
   cs: TypedArray;
+  tcs: TypedArray;
   hprev: TypedArray;
+}
+
+/** A flat view of `n` elements of `data` from `offset`, for the backend's elementwise kernels. */
+function span(data: TypedArray, offset: number, n: number): View {
+  return { data, shape: [n], strides: [1], offset };
 }
 
 /**
  * The whole sequence of one LSTM direction: one input-projection product, then per step one
- * recurrent product h_{t-1} W_hh^T and one fused loop for the gates and the cell update.
- * Returns y [T, B, H] (zeros past each length), h_n and c_n [B, H], and the saved activations.
+ * recurrent product h_{t-1} W_hh^T, one vectorised sigmoid over all four gates, the cell update,
+ * and one vectorised tanh of the cell. Returns y [T, B, H] (zeros past each length), h_n and
+ * c_n [B, H], and the saved activations.
  */
 export function lstmForward(seq: Sequence, ops: Operands) {
   const { T, B, H } = seq;
-  const { exp, tanh } = activations(seq);
   const GH = 4 * H;
   const BH = B * H;
+  const kernels = getBackend();
   const gates = projectInputs(seq, ops, GH);
   const bias = biasSum(seq, ops, GH);
   const rec = buffer(seq, B * GH);
   const y = buffer(seq, T * BH);
   const cs = buffer(seq, T * BH);
+  const tcs = buffer(seq, T * BH);
   const hprev = buffer(seq, T * BH);
   const hn = buffer(seq, BH);
   hprev.set(ops.h0, timeAt(seq, 0) * BH);
@@ -48,37 +58,43 @@ export function lstmForward(seq: Sequence, ops: Operands) {
   for (let s = 0; s < T; s++) {
     const t = timeAt(seq, s);
     const hOff = t * BH;
+    const gOff = t * B * GH;
     gemm(rows(hprev, B, H, hOff), whhT, rec);
+    // Pre-activations. NOTE: the g block is doubled so that ONE sigmoid pass over all four
+    // gates also gives tanh(g) = 2 sigmoid(2g) - 1.
+    for (let b = 0; b < B; b++) {
+      const g0 = gOff + b * GH;
+      const r0 = b * GH;
+      for (let j = 0; j < GH; j++) gates[g0 + j] = gates[g0 + j]! + rec[r0 + j]! + bias[j]!;
+      for (let j = 2 * H; j < 3 * H; j++) gates[g0 + j] = 2 * gates[g0 + j]!;
+    }
+    const gs = gates.subarray(gOff, gOff + B * GH);
+    kernels.unary("sigmoid", span(gates, gOff, B * GH), gs);
+    for (let b = 0; b < B; b++) {
+      const so = hOff + b * H;
+      const g0 = gOff + b * GH;
+      const valid = isValid(seq, b, t);
+      for (let j = 0; j < H; j++) {
+        const g = 2 * gates[g0 + 2 * H + j]! - 1;
+        gates[g0 + 2 * H + j] = g;
+        const cp = cPrev[cOff + b * H + j]!;
+        // A padded step keeps the cell state (and below, h) and outputs zeros.
+        cs[so + j] = valid ? gates[g0 + H + j]! * cp + gates[g0 + j]! * g : cp;
+      }
+    }
+    kernels.unary("tanh", span(cs, hOff, BH), tcs.subarray(hOff, hOff + BH));
     const last = s + 1 === T;
     const hDst = last ? hn : hprev;
     const dOff = last ? 0 : timeAt(seq, s + 1) * BH;
     for (let b = 0; b < B; b++) {
       const so = b * H;
+      const g0 = gOff + b * GH;
       if (!isValid(seq, b, t)) {
-        // A padded step keeps the state and outputs zeros.
-        for (let j = 0; j < H; j++) {
-          cs[hOff + so + j] = cPrev[cOff + so + j]!;
-          hDst[dOff + so + j] = hprev[hOff + so + j]!;
-        }
+        for (let j = 0; j < H; j++) hDst[dOff + so + j] = hprev[hOff + so + j]!;
         continue;
       }
-      const g0 = (t * B + b) * GH;
-      const r0 = b * GH;
       for (let j = 0; j < H; j++) {
-        const gi = g0 + j;
-        const ri = r0 + j;
-        // σ(v) = 1 / (1 + exp(-v)), written out in the loop.
-        const i = 1 / (1 + exp(-(gates[gi]! + rec[ri]! + bias[j]!)));
-        const f = 1 / (1 + exp(-(gates[gi + H]! + rec[ri + H]! + bias[j + H]!)));
-        const g = tanh(gates[gi + 2 * H]! + rec[ri + 2 * H]! + bias[j + 2 * H]!);
-        const o = 1 / (1 + exp(-(gates[gi + 3 * H]! + rec[ri + 3 * H]! + bias[j + 3 * H]!)));
-        const c = f * cPrev[cOff + so + j]! + i * g;
-        const h = o * tanh(c);
-        gates[gi] = i;
-        gates[gi + H] = f;
-        gates[gi + 2 * H] = g;
-        gates[gi + 3 * H] = o;
-        cs[hOff + so + j] = c;
+        const h = gates[g0 + 3 * H + j]! * tcs[hOff + so + j]!;
         y[hOff + so + j] = h;
         hDst[dOff + so + j] = h;
       }
@@ -87,7 +103,7 @@ export function lstmForward(seq: Sequence, ops: Operands) {
     cOff = hOff;
   }
   const cn = cs.slice(cOff, cOff + BH);
-  return { y, hn, cn, saved: { gates, cs, hprev } satisfies LstmSaved };
+  return { y, hn, cn, saved: { gates, cs, tcs, hprev } satisfies LstmSaved };
 }
 
 /**
@@ -104,10 +120,9 @@ export function lstmBackward(
   dcn: TypedArray,
 ): OperandGrads {
   const { T, B, H } = seq;
-  const { tanh } = activations(seq);
   const GH = 4 * H;
   const BH = B * H;
-  const { gates, cs } = saved;
+  const { gates, cs, tcs } = saved;
   const dG = buffer(seq, T * B * GH);
   const dh = buffer(seq, BH);
   const dc = buffer(seq, BH);
@@ -131,7 +146,7 @@ export function lstmBackward(
         const f = gates[gi + H]!;
         const g = gates[gi + 2 * H]!;
         const o = gates[gi + 3 * H]!;
-        const tc = tanh(cs[k]!);
+        const tc = tcs[k]!;
         const dht = dh[so + j]! + dy[k]!;
         // dc_t gathers the path through h_t = o tanh(c_t) and the one from c_{t+1}.
         const dct = dc[so + j]! + dht * o * (1 - tc * tc);

@@ -1,8 +1,9 @@
 import type { TypedArray } from "../../dtype.js";
 import { kernelsBase64 } from "./kernels.generated.js";
 
-interface Kernels {
+export interface Kernels {
   memory: WebAssembly.Memory;
+  unaryF32(op: number, x: number, out: number, n: number): void;
   // biome-ignore format: kernel signature
   gemmNN(m4: number, n8: number, kc: number, a: number, aPanel: number, b: number, bPanel: number, c: number, ldc: number, acc: number): void;
 }
@@ -106,38 +107,55 @@ export class PackedB {
 }
 
 /**
+ * The region of the module's memory that kernels work in: grown on demand, reused by every call,
+ * never freed (it is as large as the largest operation so far). `user` records who wrote it
+ * last, so a resident operand is known to be intact.
+ */
+export class Scratch {
+  readonly base: number;
+  private f32: Float32Array;
+  user: unknown = null;
+
+  constructor(private readonly memory: WebAssembly.Memory) {
+    this.base = memory.buffer.byteLength;
+    this.f32 = new Float32Array(memory.buffer);
+  }
+
+  /** The memory as floats, with at least `floats` of them from `base`, claimed by `user`. */
+  reserve(floats: number, user: unknown): Float32Array {
+    const need = this.base + floats * 4;
+    const have = this.memory.buffer.byteLength;
+    if (need > have) this.memory.grow(Math.ceil((need - have) / 65536));
+    if (this.f32.buffer !== this.memory.buffer) this.f32 = new Float32Array(this.memory.buffer);
+    this.user = user;
+    return this.f32;
+  }
+}
+
+/**
  * Float32 matrix products on WebAssembly SIMD. Operands are packed into one scratch region of
  * the module's memory (grown on demand and reused: nothing to free) as the panels the 4x8
  * micro-kernel streams: B first, so a prepared B used for consecutive products stays resident.
  */
 export class WasmGemm {
-  private readonly base: number;
-  private f32: Float32Array;
   private resident: PackedB | null = null;
 
-  constructor(private readonly k: Kernels) {
-    this.base = k.memory.buffer.byteLength;
-    this.f32 = new Float32Array(k.memory.buffer);
-  }
-
-  private reserve(floats: number): Float32Array {
-    const need = this.base + floats * 4;
-    const have = this.k.memory.buffer.byteLength;
-    if (need > have) this.k.memory.grow(Math.ceil((need - have) / 65536));
-    if (this.f32.buffer !== this.k.memory.buffer) this.f32 = new Float32Array(this.k.memory.buffer);
-    return this.f32;
-  }
+  constructor(
+    private readonly k: Kernels,
+    private readonly scratch: Scratch,
+  ) {}
 
   /** c[co .. co + m*n) = A[m,k] B[k,n], row-major; B strided or prepared with `PackedB.from`. */
   run(m: number, n: number, k: number, A: Mat, B: Mat | PackedB, c: Float32Array, co: number): void {
     const m4 = up(m, 4);
     const n8 = up(n, 8);
-    const mem = this.reserve(n8 * k + m4 * k + m4 * n8);
-    const bp = this.base >> 2;
+    const intact = this.scratch.user === this;
+    const mem = this.scratch.reserve(n8 * k + m4 * k + m4 * n8, this);
+    const bp = this.scratch.base >> 2;
     const ap = bp + n8 * k;
     const cp = ap + m4 * k;
     if (B instanceof PackedB) {
-      if (this.resident !== B) mem.set(B.panels, bp);
+      if (this.resident !== B || !intact) mem.set(B.panels, bp);
       this.resident = B;
     } else {
       packB(B, k, n, mem, bp);

@@ -2,7 +2,8 @@ import type { TypedArray } from "../../dtype.js";
 import type { Backend, View } from "../backend.js";
 import { jsBackend } from "../js/index.js";
 import { forEachRow } from "../js/rows.js";
-import { instantiateKernels, PackedB, WasmGemm } from "./gemm.js";
+import { instantiateKernels, PackedB, Scratch, WasmGemm } from "./gemm.js";
+import { wasmUnary } from "./unary.js";
 
 /** A view whose values were also packed once for the micro-kernel by `prepare`. */
 type Prepared = View & { packed?: PackedB };
@@ -11,14 +12,16 @@ type Prepared = View & { packed?: PackedB };
 const MIN_WORK = 8 * 8 * 8;
 
 /**
- * The WebAssembly SIMD backend: float32 matrix products run in a 4x8 f32x4 micro-kernel
- * compiled from AssemblyScript; everything else is the TypeScript backend's. Null where
+ * The WebAssembly SIMD backend: float32 matrix products run in a 4x8 f32x4 micro-kernel and
+ * float32 exp, sigmoid and tanh four lanes at a time, compiled from AssemblyScript; everything
+ * else is the TypeScript backend's. Null where
  * WebAssembly SIMD does not validate.
  */
 export function createWasmBackend(): Backend | null {
   const kernels = instantiateKernels();
   if (kernels === null) return null;
-  const gemm = new WasmGemm(kernels);
+  const scratch = new Scratch(kernels.memory);
+  const gemm = new WasmGemm(kernels, scratch);
   const matmul = (a: View, b: View, out: TypedArray): void => {
     const nd = a.shape.length;
     const m = a.shape[nd - 2]!;
@@ -58,5 +61,5 @@ export function createWasmBackend(): Backend | null {
     );
     return { ...b, packed } as Prepared;
   };
-  return { ...jsBackend, name: "wasm", matmul, prepare };
+  return { ...jsBackend, name: "wasm", matmul, prepare, unary: wasmUnary(kernels, scratch) };
 }

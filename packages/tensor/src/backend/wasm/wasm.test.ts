@@ -7,7 +7,7 @@ import { randn } from "../../create.js";
 import { allocate } from "../../dtype.js";
 import { transpose } from "../../ops/view.js";
 import { Generator } from "../../random.js";
-import type { Tensor } from "../../tensor.js";
+import { Tensor } from "../../tensor.js";
 import { jsBackend } from "../js/index.js";
 import { createWasmBackend } from "./index.js";
 
@@ -58,6 +58,30 @@ describe("WebAssembly SIMD backend", () => {
       }
     });
   }
+
+  it("computes float32 exp, sigmoid and tanh within a few ulps, edges included", () => {
+    const xs = [0, 1e-8, -1e-8, 0.3, -0.625, 0.625, 1, -3, 9.9, 20, -20, 88, -87, -90, 100, -100];
+    for (let i = 0; i < 4000; i++) xs.push((g.random() - 0.5) * (i % 2 ? 24 : 170));
+    xs.push(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+    const x = new Tensor(Float32Array.from(xs), [xs.length]);
+    const refs: Record<string, (v: number) => number> = {
+      exp: Math.exp,
+      sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+      tanh: Math.tanh,
+    };
+    for (const [op, ref] of Object.entries(refs)) {
+      const out = new Float32Array(xs.length);
+      wasm!.unary(op as "exp", x, out);
+      xs.forEach((v, i) => {
+        const want = Math.fround(ref(Math.fround(v)));
+        const got = out[i]!;
+        if (Number.isNaN(want)) expect(got, `${op}(${v})`).toBeNaN();
+        else if (!Number.isFinite(want)) expect(got, `${op}(${v})`).toBe(want);
+        else if (Math.abs(want) < 1.2e-38) expect(Math.abs(got - want), `${op}(${v})`).toBeLessThan(1.2e-38);
+        else expect(Math.abs(got - want) / Math.abs(want), `${op}(${v})`).toBeLessThan(5e-7);
+      });
+    }
+  });
 
   it("ships kernels that match a fresh compile of asm/*.ts", async () => {
     const file = fileURLToPath(new URL("./kernels.generated.ts", import.meta.url));
