@@ -77,6 +77,61 @@ export function prepared(b: View): View {
   return getBackend().prepare?.(b) ?? b;
 }
 
+/** What every recurrence fills: outputs y [T, B, H] (zeros past each length), h_{t-1} per step [T, B, H], h_n [B, H]. */
+export interface Recurrence {
+  y: TypedArray;
+  hprev: TypedArray;
+  hn: TypedArray;
+}
+
+/** Where one step of a recurrence reads h_{t-1} and writes h_t. */
+export interface Step {
+  y: TypedArray;
+  prev: TypedArray;
+  prevOff: number;
+  dst: TypedArray;
+  off: number;
+}
+
+/**
+ * The time loop the fused cells share. Per step t (in traversal order) it computes
+ * rec = h_{t-1} W_hh^T [B, G H] with W_hh packed once, and `cell(t, rec, h)` writes h_t for
+ * every batch entry into h.y and into h.dst at h.off (the next step's h_{t-1}, or h_n); h_{t-1}
+ * is h.prev at h.prevOff. Afterwards entries past their length keep their state and output zeros.
+ */
+export function recurrence(
+  seq: Sequence,
+  ops: Operands,
+  gh: number,
+  cell: (t: number, rec: TypedArray, h: Step) => void,
+): Recurrence {
+  const { T, B, H } = seq;
+  const BH = B * H;
+  const rec = buffer(seq, B * gh);
+  const y = buffer(seq, T * BH);
+  const hprev = buffer(seq, T * BH);
+  const hn = buffer(seq, BH);
+  hprev.set(ops.h0, timeAt(seq, 0) * BH);
+  // W_hh^T serves every step: the backend packs it once per sequence.
+  const whhT = prepared(transposed(ops.whh, H, gh));
+  for (let s = 0; s < T; s++) {
+    const t = timeAt(seq, s);
+    const prevOff = t * BH;
+    gemm(rows(hprev, B, H, prevOff), whhT, rec);
+    const last = s + 1 === T;
+    const h = { y, prev: hprev, prevOff, dst: last ? hn : hprev, off: last ? 0 : timeAt(seq, s + 1) * BH };
+    cell(t, rec, h);
+    if (seq.lengths === null) continue;
+    for (let b = 0; b < B; b++) {
+      if (isValid(seq, b, t)) continue;
+      const so = b * H;
+      y.fill(0, prevOff + so, prevOff + so + H);
+      h.dst.set(hprev.subarray(prevOff + so, prevOff + so + H), h.off + so);
+    }
+  }
+  return { y, hprev, hn };
+}
+
 /** A zero-filled buffer of the sequence's dtype. */
 export function buffer(seq: Sequence, n: number): TypedArray {
   return allocate(seq.dtype, n);

@@ -8,10 +8,10 @@ import {
   type Operands,
   prepared,
   projectInputs,
+  recurrence,
   rows,
   type Sequence,
   timeAt,
-  transposed,
   weightGrads,
 } from "./common.js";
 
@@ -34,47 +34,31 @@ export function gruForward(seq: Sequence, ops: Operands) {
   const gates = projectInputs(seq, ops, GH);
   const bi = ops.bih ?? buffer(seq, GH);
   const bh = ops.bhh ?? buffer(seq, GH);
-  const rec = buffer(seq, B * GH);
-  const y = buffer(seq, T * BH);
   const hnew = buffer(seq, T * BH);
-  const hprev = buffer(seq, T * BH);
-  const hn = buffer(seq, BH);
-  hprev.set(ops.h0, timeAt(seq, 0) * BH);
-  // W_hh^T serves every step: the backend packs it once per sequence.
-  const whhT = prepared(transposed(ops.whh, H, GH));
-  for (let s = 0; s < T; s++) {
-    const t = timeAt(seq, s);
-    const hOff = t * BH;
-    gemm(rows(hprev, B, H, hOff), whhT, rec);
-    const last = s + 1 === T;
-    const hDst = last ? hn : hprev;
-    const dOff = last ? 0 : timeAt(seq, s + 1) * BH;
+  const { y, hprev, hn } = recurrence(seq, ops, GH, (t, rec, h) => {
     for (let b = 0; b < B; b++) {
       const so = b * H;
-      if (!isValid(seq, b, t)) {
-        for (let j = 0; j < H; j++) hDst[dOff + so + j] = hprev[hOff + so + j]!;
-        continue;
-      }
       const g0 = (t * B + b) * GH;
       const r0 = b * GH;
       for (let j = 0; j < H; j++) {
         const gi = g0 + j;
         const ri = r0 + j;
+        const k = h.prevOff + so + j;
         // σ(v) = 1 / (1 + exp(-v)), written out in the loop.
         const r = 1 / (1 + exp(-(gates[gi]! + bi[j]! + rec[ri]! + bh[j]!)));
         const z = 1 / (1 + exp(-(gates[gi + H]! + bi[j + H]! + rec[ri + H]! + bh[j + H]!)));
         const hnv = rec[ri + 2 * H]! + bh[j + 2 * H]!;
         const n = tanh(gates[gi + 2 * H]! + bi[j + 2 * H]! + r * hnv);
-        const h = (1 - z) * n + z * hprev[hOff + so + j]!;
+        const out = (1 - z) * n + z * h.prev[k]!;
         gates[gi] = r;
         gates[gi + H] = z;
         gates[gi + 2 * H] = n;
-        hnew[hOff + so + j] = hnv;
-        y[hOff + so + j] = h;
-        hDst[dOff + so + j] = h;
+        hnew[k] = hnv;
+        h.y[k] = out;
+        h.dst[h.off + so + j] = out;
       }
     }
-  }
+  });
   return { y, hn, saved: { gates, hnew, hprev } satisfies GruSaved };
 }
 

@@ -8,10 +8,10 @@ import {
   type Operands,
   prepared,
   projectInputs,
+  recurrence,
   rows,
   type Sequence,
   timeAt,
-  transposed,
   weightGrads,
 } from "./common.js";
 
@@ -44,22 +44,13 @@ export function lstmForward(seq: Sequence, ops: Operands) {
   const kernels = getBackend();
   const gates = projectInputs(seq, ops, GH);
   const bias = biasSum(seq, ops, GH);
-  const rec = buffer(seq, B * GH);
-  const y = buffer(seq, T * BH);
   const cs = buffer(seq, T * BH);
   const tcs = buffer(seq, T * BH);
-  const hprev = buffer(seq, T * BH);
-  const hn = buffer(seq, BH);
-  hprev.set(ops.h0, timeAt(seq, 0) * BH);
   let cPrev = ops.c0!;
   let cOff = 0;
-  // W_hh^T serves every step: the backend packs it once per sequence.
-  const whhT = prepared(transposed(ops.whh, H, GH));
-  for (let s = 0; s < T; s++) {
-    const t = timeAt(seq, s);
-    const hOff = t * BH;
+  const { y, hprev, hn } = recurrence(seq, ops, GH, (t, rec, h) => {
+    const hOff = h.prevOff;
     const gOff = t * B * GH;
-    gemm(rows(hprev, B, H, hOff), whhT, rec);
     // Pre-activations. NOTE: the g block is doubled so that ONE sigmoid pass over all four
     // gates also gives tanh(g) = 2 sigmoid(2g) - 1.
     for (let b = 0; b < B; b++) {
@@ -68,8 +59,7 @@ export function lstmForward(seq: Sequence, ops: Operands) {
       for (let j = 0; j < GH; j++) gates[g0 + j] = gates[g0 + j]! + rec[r0 + j]! + bias[j]!;
       for (let j = 2 * H; j < 3 * H; j++) gates[g0 + j] = 2 * gates[g0 + j]!;
     }
-    const gs = gates.subarray(gOff, gOff + B * GH);
-    kernels.unary("sigmoid", span(gates, gOff, B * GH), gs);
+    kernels.unary("sigmoid", span(gates, gOff, B * GH), gates.subarray(gOff, gOff + B * GH));
     for (let b = 0; b < B; b++) {
       const so = hOff + b * H;
       const g0 = gOff + b * GH;
@@ -78,30 +68,23 @@ export function lstmForward(seq: Sequence, ops: Operands) {
         const g = 2 * gates[g0 + 2 * H + j]! - 1;
         gates[g0 + 2 * H + j] = g;
         const cp = cPrev[cOff + b * H + j]!;
-        // A padded step keeps the cell state (and below, h) and outputs zeros.
+        // A padded step keeps the cell state (the recurrence keeps h).
         cs[so + j] = valid ? gates[g0 + H + j]! * cp + gates[g0 + j]! * g : cp;
       }
     }
     kernels.unary("tanh", span(cs, hOff, BH), tcs.subarray(hOff, hOff + BH));
-    const last = s + 1 === T;
-    const hDst = last ? hn : hprev;
-    const dOff = last ? 0 : timeAt(seq, s + 1) * BH;
     for (let b = 0; b < B; b++) {
       const so = b * H;
       const g0 = gOff + b * GH;
-      if (!isValid(seq, b, t)) {
-        for (let j = 0; j < H; j++) hDst[dOff + so + j] = hprev[hOff + so + j]!;
-        continue;
-      }
       for (let j = 0; j < H; j++) {
-        const h = gates[g0 + 3 * H + j]! * tcs[hOff + so + j]!;
-        y[hOff + so + j] = h;
-        hDst[dOff + so + j] = h;
+        const out = gates[g0 + 3 * H + j]! * tcs[hOff + so + j]!;
+        h.y[hOff + so + j] = out;
+        h.dst[h.off + so + j] = out;
       }
     }
     cPrev = cs;
     cOff = hOff;
-  }
+  });
   const cn = cs.slice(cOff, cOff + BH);
   return { y, hn, cn, saved: { gates, cs, tcs, hprev } satisfies LstmSaved };
 }

@@ -9,10 +9,10 @@ import {
   type Operands,
   prepared,
   projectInputs,
+  recurrence,
   rows,
   type Sequence,
   timeAt,
-  transposed,
   weightGrads,
 } from "./common.js";
 
@@ -27,42 +27,23 @@ export interface RnnSaved {
 
 /** The whole sequence of one Elman RNN direction: h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh). */
 export function rnnForward(seq: Sequence, ops: Operands, act: RNNNonlinearity) {
-  const { T, B, H } = seq;
+  const { B, H } = seq;
   const { tanh } = activations(seq);
-  const BH = B * H;
   const relu = act === "relu";
   const pre = projectInputs(seq, ops, H);
   const bias = biasSum(seq, ops, H);
-  const rec = buffer(seq, BH);
-  const y = buffer(seq, T * BH);
-  const hprev = buffer(seq, T * BH);
-  const hn = buffer(seq, BH);
-  hprev.set(ops.h0, timeAt(seq, 0) * BH);
-  // W_hh^T serves every step: the backend packs it once per sequence.
-  const whhT = prepared(transposed(ops.whh, H, H));
-  for (let s = 0; s < T; s++) {
-    const t = timeAt(seq, s);
-    const hOff = t * BH;
-    gemm(rows(hprev, B, H, hOff), whhT, rec);
-    const last = s + 1 === T;
-    const hDst = last ? hn : hprev;
-    const dOff = last ? 0 : timeAt(seq, s + 1) * BH;
+  const { y, hprev, hn } = recurrence(seq, ops, H, (_, rec, h) => {
     for (let b = 0; b < B; b++) {
       const so = b * H;
-      const valid = isValid(seq, b, t);
       for (let j = 0; j < H; j++) {
-        const k = hOff + so + j;
-        if (!valid) {
-          hDst[dOff + so + j] = hprev[k]!;
-          continue;
-        }
+        const k = h.prevOff + so + j;
         const v = pre[k]! + rec[so + j]! + bias[j]!;
-        const h = relu ? (v > 0 ? v : 0) : tanh(v);
-        y[k] = h;
-        hDst[dOff + so + j] = h;
+        const out = relu ? (v > 0 ? v : 0) : tanh(v);
+        h.y[k] = out;
+        h.dst[h.off + so + j] = out;
       }
     }
-  }
+  });
   return { y, hn, saved: { y, hprev } satisfies RnnSaved };
 }
 
