@@ -138,7 +138,7 @@ async function train(values: Values): Promise<void> {
   }
   console.log(`\n${textChart(charts(trainer))}\n`);
   console.log(
-    `sample at step ${trainer.step}:\n${sample(trainer.model, trainer.vocab, { prompt: "ROMEO:", length: 300, generator: new Generator(0) })}\n`,
+    `sample at step ${trainer.step}:\nROMEO:${sample(trainer.model, trainer.vocab, { prompt: "ROMEO:", length: 300, generator: new Generator(0) })}\n`,
   );
   console.log(
     `char-lm: checkpoint, loss.svg and samples.txt in ${out}; try: pnpm --filter @nablajs/char-lm sample --prompt "JULIET:"`,
@@ -156,6 +156,8 @@ async function main(argv: string[]): Promise<void> {
   else if (values.backend !== undefined && values.backend !== "wasm")
     throw new Error(`char-lm: unknown --backend ${values.backend}`);
   if (command === "train") return train(values);
+  if (command !== "sample" && command !== "eval")
+    throw new Error(`char-lm: unknown command '${command}'\n\n${HELP}`);
   const text = await readCorpus(values.data ?? defaultCorpus);
   const trainer = Trainer.fromCheckpoint(text, await loadCheckpoint(values.out!));
   if (command === "sample") {
@@ -168,12 +170,12 @@ async function main(argv: string[]): Promise<void> {
       generator: new Generator(num(values, "seed", 0, true)),
     });
     console.log(prompt + text2);
-  } else if (command === "eval") {
+  } else {
     const loss = trainer.evaluate(num(values, "batches", 50, true));
     console.log(
       `validation loss ${loss.toFixed(4)} nats/char (${(loss / Math.LN2).toFixed(3)} bits/char, perplexity ${Math.exp(loss).toFixed(2)}) at step ${trainer.step}`,
     );
-  } else throw new Error(`char-lm: unknown command '${command}'\n\n${HELP}`);
+  }
 }
 
 main(process.argv.slice(2)).catch((e: Error) => {
