@@ -46,6 +46,14 @@ describe("Module registration", () => {
     expect(net.namedParameters().map(([n]) => n)).toEqual(["scale", "a.weight", "a.bias", "b.weight"]);
     expect(net.parameters()).toEqual([net.scale, net.a.weight, net.a.bias, net.b.weight]);
     expect(Object.keys(net.stateDict())).toEqual(net.namedParameters().map(([n]) => n));
+    // A prefix joins with a dot, as torch's named_parameters(prefix) and namedModules(prefix).
+    expect(net.namedParameters("enc").map(([n]) => n)).toEqual([
+      "enc.scale",
+      "enc.a.weight",
+      "enc.a.bias",
+      "enc.b.weight",
+    ]);
+    expect(net.namedModules("enc").map(([n]) => n)[1]).toBe("enc.a");
     expect(net.numParameters()).toBe(1 + 2 + 2 + 2);
     expect(net.parameters().every((p) => p.requiresGrad && p.isLeaf)).toBe(true);
   });

@@ -100,7 +100,8 @@ export abstract class Module {
    */
   namedParameters(prefix = ""): [string, Tensor][] {
     const seen = new Set<Tensor>();
-    return this.allParameters(prefix).filter(([, p]) => !seen.has(p) && seen.add(p));
+    // As torch's named_parameters(prefix) and namedModules(prefix): the prefix joins with a dot.
+    return this.allParameters(prefix ? `${prefix}.` : "").filter(([, p]) => !seen.has(p) && seen.add(p));
   }
 
   /** Every parameter once, for an optimizer. */
