@@ -1,15 +1,21 @@
 // Float32 exp, sigmoid and tanh over arrays, four lanes at a time (Cephes' expf polynomial).
-// Results within a few float32 ulps; exp flushes results below 2^-126 (x < -87.33) to 0.
+// Results within a few float32 ulps over the whole range, subnormal results included.
 
 const LOG2E: f32 = 1.44269504088896341;
 const C1: f32 = 0.693359375;
 const C2: f32 = -2.12194440e-4;
+const HI: f32 = 88.72283935546875; // above: +Infinity
+const LO: f32 = -103.97207708; // below: 0
+
+/** 2^n for integer lanes n in [-127, 127], from the exponent bits. */
+@inline
+function pow2(n: v128): v128 {
+  return i32x4.shl(i32x4.add(n, i32x4.splat(127)), 23);
+}
 
 @inline
 function exp4(x: v128): v128 {
-  const big = f32x4.gt(x, f32x4.splat(88.7228393555));
-  const tiny = f32x4.lt(x, f32x4.splat(-87.3365447506));
-  const xc = f32x4.max(f32x4.min(x, f32x4.splat(88.7228393555)), f32x4.splat(-87.3365447506));
+  const xc = f32x4.max(f32x4.min(x, f32x4.splat(HI)), f32x4.splat(LO));
   const fx = f32x4.nearest(f32x4.mul(xc, f32x4.splat(LOG2E)));
   let r = f32x4.sub(xc, f32x4.mul(fx, f32x4.splat(C1)));
   r = f32x4.sub(r, f32x4.mul(fx, f32x4.splat(C2)));
@@ -20,18 +26,24 @@ function exp4(x: v128): v128 {
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
   p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
-  // 2^n from the exponent bits: (n + 127) << 23.
-  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
-  let y = f32x4.mul(p, pow2);
-  y = v128.bitselect(f32x4.splat(Infinity), y, big);
-  y = v128.bitselect(f32x4.splat(0), y, tiny);
+  // NOTE: n reaches 128 below HI and -150 above LO, beyond one exponent field: scale by
+  // 2^(n/2) twice, so the last multiply rounds into overflow or a subnormal as expf would.
+  const n = i32x4.trunc_sat_f32x4_s(fx);
+  const half = i32x4.shr_s(n, 1);
+  let y = f32x4.mul(f32x4.mul(p, pow2(half)), pow2(i32x4.sub(n, half)));
+  y = v128.bitselect(f32x4.splat(Infinity), y, f32x4.gt(x, f32x4.splat(HI)));
+  y = v128.bitselect(f32x4.splat(0), y, f32x4.lt(x, f32x4.splat(LO)));
   return y;
 }
 
 @inline
 function sigmoid4(x: v128): v128 {
+  // 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below, so no exp overflows and tiny results
+  // stay subnormal instead of 0.
   const one = f32x4.splat(1);
-  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
+  const e = exp4(f32x4.neg(f32x4.abs(x)));
+  const d = f32x4.add(one, e);
+  return v128.bitselect(f32x4.div(e, d), f32x4.div(one, d), f32x4.lt(x, f32x4.splat(0)));
 }
 
 @inline

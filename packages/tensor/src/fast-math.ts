@@ -49,7 +49,9 @@ export function tanhf(x: number): number {
   return x < 0 ? -y : y;
 }
 
-/** 1 / (1 + e^-x) to float32 accuracy, without overflow. */
+/** 1 / (1 + e^-x) to float32 accuracy, without overflow (e^x / (1 + e^x) for negative x). */
 export function sigmoidf(x: number): number {
-  return 1 / (1 + expf(-x));
+  if (x >= 0) return 1 / (1 + expf(-x));
+  const e = expf(x);
+  return e / (1 + e);
 }
