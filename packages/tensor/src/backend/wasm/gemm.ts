@@ -107,28 +107,41 @@ export class PackedB {
 }
 
 /**
- * The region of the module's memory that kernels work in: grown on demand, reused by every call,
- * never freed (it is as large as the largest operation so far). `user` records who wrote it
- * last, so a resident operand is known to be intact.
+ * The region of the module's memory that kernels work in: grown on demand, reused by every call.
+ * It is as large as the largest operation so far; WebAssembly memory cannot shrink, so that is
+ * the bound (about 3x the operands of the largest float32 product). `user` owns the region from
+ * `base`; its first `held` floats (a resident operand) survive other kernels' transient use.
  */
 export class Scratch {
   readonly base: number;
   private f32: Float32Array;
   user: unknown = null;
+  held = 0;
 
   constructor(private readonly memory: WebAssembly.Memory) {
     this.base = memory.buffer.byteLength;
     this.f32 = new Float32Array(memory.buffer);
   }
 
-  /** The memory as floats, with at least `floats` of them from `base`, claimed by `user`. */
-  reserve(floats: number, user: unknown): Float32Array {
+  private ensure(floats: number): Float32Array {
     const need = this.base + floats * 4;
     const have = this.memory.buffer.byteLength;
     if (need > have) this.memory.grow(Math.ceil((need - have) / 65536));
     if (this.f32.buffer !== this.memory.buffer) this.f32 = new Float32Array(this.memory.buffer);
-    this.user = user;
     return this.f32;
+  }
+
+  /** The memory as floats, with at least `floats` of them from `base`, claimed by `user`. */
+  reserve(floats: number, user: unknown): Float32Array {
+    this.user = user;
+    this.held = 0;
+    return this.ensure(floats);
+  }
+
+  /** Room for `floats` after the held prefix, for a kernel that keeps nothing between calls. */
+  transient(floats: number): { mem: Float32Array; at: number } {
+    const mem = this.ensure(this.held + floats);
+    return { mem, at: (this.base >> 2) + this.held };
   }
 }
 
@@ -157,6 +170,7 @@ export class WasmGemm {
     if (B instanceof PackedB) {
       if (this.resident !== B || !intact) mem.set(B.panels, bp);
       this.resident = B;
+      this.scratch.held = n8 * k;
     } else {
       packB(B, k, n, mem, bp);
       this.resident = null;

@@ -14,7 +14,6 @@ const MIN_SIZE = 64;
  * in the TypeScript backend.
  */
 export function wasmUnary(k: Kernels, scratch: Scratch) {
-  const user = {};
   return (op: UnaryOp, x: View, out: TypedArray): void => {
     const code = CODES[op];
     const n = out.length;
@@ -23,8 +22,8 @@ export function wasmUnary(k: Kernels, scratch: Scratch) {
       return;
     }
     const n4 = (n + 3) & ~3;
-    const mem = scratch.reserve(2 * n4, user);
-    const xp = scratch.base >> 2;
+    // After the gemm's held operand: a recurrent weight stays resident between steps.
+    const { mem, at: xp } = scratch.transient(2 * n4);
     const yp = xp + n4;
     jsBackend.copy(x, mem.subarray(xp, xp + n));
     k.unaryF32(code, xp * 4, yp * 4, n4);

@@ -59,6 +59,18 @@ describe("WebAssembly SIMD backend", () => {
     });
   }
 
+  it("keeps a prepared operand resident across elementwise kernels in between", () => {
+    const a = randn([8, 40], { generator: g });
+    const b = randn([40, 24], { generator: g });
+    const want = product(jsBackend, a, b);
+    const prepared = wasm!.prepare!(b) as Tensor;
+    product(wasm!, a, prepared);
+    const big = randn([5000], { generator: g });
+    wasm!.unary("tanh", big, new Float32Array(5000)); // uses the scratch memory in between
+    const got = product(wasm!, a, prepared);
+    for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-4);
+  });
+
   it("computes float32 exp, sigmoid and tanh within a few ulps, edges included", () => {
     const xs = [0, 1e-8, -1e-8, 0.3, -0.625, 0.625, 1, -3, 9.9, 20, -20, 88, -87, -90, 100, -100];
     // The ends of float32's range: the largest finite results and the subnormal ones.
@@ -79,7 +91,8 @@ describe("WebAssembly SIMD backend", () => {
         const got = out[i]!;
         if (Number.isNaN(want)) expect(got, `${op}(${v})`).toBeNaN();
         else if (!Number.isFinite(want)) expect(got, `${op}(${v})`).toBe(want);
-        else if (Math.abs(want) < 1.2e-38) expect(Math.abs(got - want), `${op}(${v})`).toBeLessThan(want * 1e-3 + 3e-45);
+        else if (Math.abs(want) < 1.2e-38)
+          expect(Math.abs(got - want), `${op}(${v})`).toBeLessThan(want * 1e-3 + 3e-45);
         else expect(Math.abs(got - want) / Math.abs(want), `${op}(${v})`).toBeLessThan(5e-7);
       });
     }
