@@ -94,3 +94,68 @@ export function layouts(x: Tensor): [string, Tensor][] {
   if (x.ndim >= 1) out.push(["narrowed", narrowed(x)], ["strided", strided(x)]);
   return out;
 }
+
+/** The vector-Jacobian products of the primitive that made `out`, for cotangent `g`, read straight from its graph node. */
+export function vjpOf(out: Tensor, g: Tensor): (Tensor | null)[] {
+  const node = out.gradFn;
+  if (node === null || node.inputs === null) throw new Error("vjpOf: the output has no recorded primitive");
+  return node.prim.vjp(g, node.inputs, out, node.attrs as never);
+}
+
+/** `g` summed over the axes that broadcasting added or stretched, back to `shape` (what the engine does). */
+function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  const lead = g.ndim - shape.length;
+  const axes = g.shape.flatMap((d, i) => (i < lead || (shape[i - lead] === 1 && d !== 1) ? [i] : []));
+  return T.reshape(axes.length > 0 ? T.sum(g, axes, true) : g, shape);
+}
+
+/**
+ * Checks the rule of the primitive that `f` applies last against central differences in float64,
+ * without the engine: for a seeded cotangent g, d<g, f(x)>/dx_j must equal the VJP's element j for
+ * every element of every float input. Returns the worst absolute error (throws on a mismatch).
+ */
+export function checkVjp(
+  f: (...xs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  eps = 1e-6,
+  tol = 1e-6,
+): number {
+  const leaves = inputs.map((x) => {
+    const c = T.tensor(x.toTypedArray(), { shape: x.shape });
+    if (c.dtype === "float64") c.requiresGrad = true;
+    return c;
+  });
+  const out = f(...leaves);
+  const gen = new T.Generator(123);
+  const g = T.randn(out.shape, { dtype: "float64", generator: gen });
+  const gv = g.toTypedArray();
+  const analytic = vjpOf(out, g);
+  const node = out.gradFn!;
+  let worst = 0;
+  leaves.forEach((leaf, i) => {
+    if (leaf.dtype !== "float64") return;
+    const k = node.inputs!.indexOf(leaf);
+    if (k < 0) throw new Error(`checkVjp: input ${i} is not an input of the last primitive`);
+    const a = analytic[k];
+    const av = a === null || a === undefined ? null : sumTo(a, leaf.shape).toTypedArray();
+    const d = leaf.data;
+    for (let j = 0; j < leaf.size; j++) {
+      const at = (v: number) => {
+        const orig = d[j]!;
+        d[j] = v;
+        const y = T.noGrad(() => f(...leaves)).toTypedArray();
+        d[j] = orig;
+        let s = 0;
+        for (let m = 0; m < y.length; m++) s += gv[m]! * y[m]!;
+        return s;
+      };
+      const numeric = (at(d[j]! + eps) - at(d[j]! - eps)) / (2 * eps);
+      const got = av === null ? 0 : av[j]!;
+      const err = Math.abs(got - numeric);
+      if (!(err <= tol * (1 + Math.abs(numeric))))
+        throw new Error(`checkVjp: input ${i} element ${j}: vjp ${got}, finite differences ${numeric}`);
+      worst = Math.max(worst, err);
+    }
+  });
+  return worst;
+}

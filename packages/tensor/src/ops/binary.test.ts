@@ -6,12 +6,14 @@ import * as T from "../index.js";
 import type { Tensor } from "../tensor.js";
 import {
   broadcastIndex,
+  checkVjp,
   naiveBroadcastShape,
   narrowed,
   ravel,
   sizeOf,
   transposed,
   unravel,
+  vjpOf,
 } from "../test-utils.js";
 
 const FC = { seed: 20240611, numRuns: 150 };
@@ -239,5 +241,28 @@ describe("binary ops on int32", () => {
     expect(T.ge(t([1, 2, 3]), t([2])).toArray()).toEqual([0, 1, 1]);
     expect(T.lt(t([-1, 0, 1]), 0).toArray()).toEqual([1, 0, 0]);
     expect(T.eq(-(2 ** 31), t([-(2 ** 31), 0])).toArray()).toEqual([1, 0]);
+  });
+});
+
+describe("pow's derivative", () => {
+  const f64 = (v: T.NestedArray) => T.tensor(v, { dtype: "float64", requiresGrad: true });
+  it("d/db a^b is 0 where a = 0 and b >= 0 (not 0 * -inf = NaN), as PyTorch's pow_backward_exponent", () => {
+    const a = f64([0, 2, 0, 0]);
+    const b = f64([2, 2, 0, -1]);
+    const [da, db] = vjpOf(T.pow(a, b), T.ones([4], { dtype: "float64" }));
+    // torch.pow(a, b).backward(ones): b.grad = [0, 4 ln 2, 0, -inf]; a.grad = [0, 4, 0, -inf]
+    expect(db!.toArray()).toEqual([0, 4 * Math.log(2), 0, -Infinity]);
+    expect(Array.from(da!.toTypedArray())).toEqual([0, 4, 0, -Infinity]);
+  });
+  it("a scalar exponent broadcast over a base with zeros", () => {
+    const b = f64(2);
+    const out = T.pow(T.tensor([0, 2], { dtype: "float64" }), b);
+    const db = vjpOf(out, T.ones([2], { dtype: "float64" }))[1]!;
+    expect(db.toArray()).toEqual([0, 4 * Math.log(2)]); // the engine sums it to 4 ln 2 for b
+  });
+  it("matches finite differences away from 0", () => {
+    const a = T.tensor([0.5, 1.5, 3], { dtype: "float64" });
+    const b = T.tensor([-1.5, 0.3, 2], { dtype: "float64" });
+    expect(checkVjp(T.pow, [a, b])).toBeLessThan(1e-6);
   });
 });

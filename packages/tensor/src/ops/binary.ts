@@ -30,9 +30,10 @@ const rules: { [P in Arith]: Primitive } = {
   ]),
   pow: primitive("pow", (g, [a, b], out) => [
     // d(a^b) = b a^(b-1) da + a^b log(a) db
-    // NOTE: where b = 0 the first term is 0 even at a = 0 (0 * 0^-1 would give NaN), as in PyTorch.
+    // NOTE: as in PyTorch, the first term is 0 where b = 0 even at a = 0 (0 * 0^-1 would give NaN),
+    // and the second is 0 where a = 0 and b >= 0 (0^b log 0 would give 0 * -inf = NaN).
     a!.requiresGrad ? where(eq(b!, 0), 0, mul(g, mul(b!, pow(a!, sub(b!, 1))))) : null,
-    b!.requiresGrad ? mul(g, mul(out, log(a!))) : null,
+    b!.requiresGrad ? where(mul(eq(a!, 0), ge(b!, 0)), 0, mul(g, mul(out, log(a!)))) : null,
   ]),
   maximum: primitive("maximum", (g, [a, b]) => {
     const m = winnerMask(a!, b!, "gt"); // ties split the gradient evenly, as in PyTorch
