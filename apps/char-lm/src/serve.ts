@@ -1,6 +1,6 @@
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { dirname, extname, join, normalize, resolve } from "node:path";
+import { dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const TYPES: Record<string, string> = {
@@ -19,10 +19,16 @@ const TYPES: Record<string, string> = {
 export function serveDemo(root: string, port = 5173): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    const path = normalize(
-      join(root, decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname)),
-    );
-    if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) {
+    let path: string;
+    try {
+      path = resolve(join(root, decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname)));
+    } catch {
+      res.writeHead(400).end("bad request");
+      return;
+    }
+    // Only files inside root: a path that climbs out (even via %2F) is not found.
+    const rel = relative(resolve(root), path);
+    if (rel.startsWith("..") || isAbsolute(rel) || !existsSync(path) || !statSync(path).isFile()) {
       res.writeHead(404).end("not found");
       return;
     }

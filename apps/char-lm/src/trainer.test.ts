@@ -19,8 +19,11 @@ describe("Trainer", () => {
     expect(last).toBeLessThan(first - 0.5);
   });
 
-  it("resumes from a checkpoint to the same numbers, bit for bit", () => {
-    const a = new Trainer(text, tiny);
+  it.each([
+    ["one layer", tiny],
+    ["two layers with dropout between them", { ...tiny, numLayers: 2, dropout: 0.3 }],
+  ])("resumes from a checkpoint to the same numbers, bit for bit (%s)", (_, config) => {
+    const a = new Trainer(text, config);
     for (let i = 0; i < 5; i++) a.trainStep();
     const bytes = saveSafetensors(a.checkpoint().tensors, a.checkpoint().metadata);
     const continued = Array.from({ length: 5 }, () => a.trainStep().loss);

@@ -66,14 +66,16 @@ export class Trainer {
   readonly valHistory: { step: number; loss: number }[] = [];
   private readonly data: { train: Int32Array; val: Int32Array };
   private readonly batchRng: Generator;
+  /** Initialises the model, then draws its dropout masks: part of the state a resume restores. */
+  private readonly modelRng: Generator;
 
   constructor(text: string, config: Partial<TrainConfig> = {}, vocab?: Vocab) {
     this.config = { ...defaultTrainConfig, ...config };
     this.vocab = vocab ?? Vocab.fromText(text);
     this.data = splitCorpus(this.vocab.encode(text), this.config.valFraction);
-    const init = new Generator(this.config.seed);
+    this.modelRng = new Generator(this.config.seed);
     this.batchRng = new Generator(this.config.seed + 1);
-    this.model = new CharLM(this.modelConfig(), { generator: init });
+    this.model = new CharLM(this.modelConfig(), { generator: this.modelRng });
     this.optimizer = new Adam(this.model.parameters(), { lr: this.config.lr });
   }
 
@@ -137,6 +139,7 @@ export class Trainer {
       vocab: this.vocab.chars.join(""),
       step: this.step,
       batchRng: this.batchRng.getState(),
+      modelRng: this.modelRng.getState(),
       history: this.history,
       valHistory: this.valHistory,
     };
@@ -161,6 +164,7 @@ export class Trainer {
     trainer.model.loadStateDict(weights);
     trainer.optimizer.loadStateDict(unpackState(JSON.parse(optim), ckpt.tensors) as any);
     trainer.batchRng.setState(meta.batchRng);
+    trainer.modelRng.setState(meta.modelRng);
     trainer.step = meta.step;
     trainer.history.push(...meta.history);
     trainer.valHistory.push(...meta.valHistory);

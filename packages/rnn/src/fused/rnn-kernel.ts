@@ -38,7 +38,7 @@ export function rnnForward(seq: Sequence, ops: Operands, act: RNNNonlinearity) {
       for (let j = 0; j < H; j++) {
         const k = h.prevOff + so + j;
         const v = pre[k]! + rec[so + j]! + bias[j]!;
-        const out = relu ? (v > 0 ? v : 0) : tanh(v);
+        const out = relu ? (v < 0 ? 0 : v) : tanh(v); // NaN stays NaN, as torch.relu
         h.y[k] = out;
         h.dst[h.off + so + j] = out;
       }
