@@ -3,7 +3,7 @@ import { allClose, tolerances } from "../../../../tooling/testing/src/index.js";
 import type { DType } from "../dtype.js";
 import * as T from "../index.js";
 import type { Tensor } from "../tensor.js";
-import { layouts } from "../test-utils.js";
+import { layouts, vjpOf } from "../test-utils.js";
 
 type UnaryName = "neg" | "exp" | "log" | "sin" | "cos" | "tanh" | "sigmoid" | "relu" | "sqrt" | "abs";
 const reference: Record<UnaryName | "square" | "sign", (v: number) => number> = {
@@ -66,6 +66,18 @@ describe.each(["float32", "float64"] as const)("unary ops in %s", (dtype: DType)
     expect(T.sqrt(T.tensor([4, -1], { dtype })).toArray()).toEqual([2, Number.NaN]);
     expect(T.sigmoid(T.tensor([0], { dtype })).item()).toBe(0.5);
     expect(T.sign(T.tensor([Number.NaN], { dtype })).item()).toBeNaN();
+  });
+
+  it("relu propagates NaN (torch.relu(nan) = nan), on every layout", () => {
+    const x = T.tensor([[Number.NaN, -1, -0, 2]], { dtype });
+    for (const [layout, v] of layouts(x))
+      expect(T.relu(v).toArray(), layout).toEqual([[Number.NaN, 0, 0, 2]]);
+  });
+
+  it("relu's gradient is 0 where x <= 0 and passes g at NaN, as PyTorch's threshold_backward", () => {
+    const x = T.tensor([Number.NaN, -1, 0, 2], { dtype, requiresGrad: true });
+    const [dx] = vjpOf(T.relu(x), T.tensor([1, 2, 3, 4], { dtype }));
+    expect(dx!.toArray()).toEqual([1, 0, 0, 4]);
   });
 
   it("sigmoid stays finite and accurate for large |x|", () => {

@@ -3,7 +3,7 @@ import { allocate } from "../dtype.js";
 import { type Primitive, primitive } from "../grad-mode.js";
 import { sizeOf } from "../shape.js";
 import { record, Tensor } from "../tensor.js";
-import { div, gt, mul, sub } from "./binary.js";
+import { div, le, mul, sub } from "./binary.js";
 import { assertTensor, backend, requireFloat } from "./util.js";
 import { where } from "./where.js";
 
@@ -16,8 +16,8 @@ const rules: { [P in UnaryOp]: Primitive } = {
   cos: primitive("cos", (g, [x]) => [neg(mul(g, sin(x!)))]), // d cos(x) = -sin(x) dx
   tanh: primitive("tanh", (g, _, out) => [mul(g, sub(1, square(out)))]), // d tanh(x) = (1 - tanh(x)^2) dx
   sigmoid: primitive("sigmoid", (g, _, s) => [mul(g, mul(s, sub(1, s)))]), // d s(x) = s(x)(1 - s(x)) dx
-  // NOTE: the mask is where(x > 0), so relu'(0) = 0 as in PyTorch.
-  relu: primitive("relu", (g, [x]) => [where(gt(x!, 0), g, 0)]), // d relu(x) = [x > 0] dx
+  // NOTE: the mask is where(x <= 0), so relu'(0) = 0 and a NaN passes g on, as PyTorch's threshold_backward.
+  relu: primitive("relu", (g, [x]) => [where(le(x!, 0), 0, g)]), // d relu(x) = [x > 0] dx
   sqrt: primitive("sqrt", (g, _, out) => [div(g, mul(out, 2))]), // d sqrt(x) = dx / (2 sqrt(x))
   abs: primitive("abs", (g, [x]) => [mul(g, sign(x!))]), // d |x| = sign(x) dx
   square: primitive("square", (g, [x]) => [mul(g, mul(x!, 2))]), // d x^2 = 2x dx
@@ -48,7 +48,7 @@ export const cos = (x: Tensor): Tensor => unary("cos", x);
 export const tanh = (x: Tensor): Tensor => unary("tanh", x);
 /** 1 / (1 + e^-x), elementwise, without overflow for large |x|. */
 export const sigmoid = (x: Tensor): Tensor => unary("sigmoid", x);
-/** max(x, 0), elementwise. */
+/** max(x, 0), elementwise; NaN stays NaN. */
 export const relu = (x: Tensor): Tensor => unary("relu", x);
 /** Square root, elementwise. */
 export const sqrt = (x: Tensor): Tensor => unary("sqrt", x);

@@ -44,7 +44,7 @@ export function unaryFlat(op: UnaryOp, x: TypedArray, xo: number, out: TypedArra
     case "relu":
       for (let i = 0; i < n; i++) {
         const v = x[xo + i]!;
-        out[i] = v > 0 ? v : 0;
+        out[i] = v <= 0 ? 0 : v; // NaN <= 0 is false: NaN propagates, as in PyTorch
       }
       return;
     case "sqrt":
