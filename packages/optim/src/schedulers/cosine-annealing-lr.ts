@@ -24,7 +24,7 @@ export class CosineAnnealingLR extends LRScheduler {
 
   protected computeLr(): number[] {
     const { lastEpoch: t, tMax, etaMin } = this;
-    if (this.isInitial) return this.groupLrs();
+    if (t === 0) return this.groupLrs();
     const period = 2 * tMax;
     if ((((t - 1 - tMax) % period) + period) % period === 0) {
       // the bottom of the cosine, where the ratio below would be 0/0

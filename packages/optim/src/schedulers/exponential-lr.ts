@@ -15,7 +15,7 @@ export class ExponentialLR extends LRScheduler {
   }
 
   protected computeLr(): number[] {
-    if (this.isInitial) return this.groupLrs();
+    if (this.lastEpoch === 0) return this.groupLrs();
     return this.groupLrs().map((lr) => lr * this.gamma);
   }
 

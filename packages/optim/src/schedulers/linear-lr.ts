@@ -40,7 +40,7 @@ export class LinearLR extends LRScheduler {
   protected computeLr(): number[] {
     const { lastEpoch: t, startFactor: s, endFactor: e, totalIters: T } = this;
     if (t === 0) return this.groupLrs().map((lr) => lr * s);
-    if (this.isInitial || t > T) return this.groupLrs();
+    if (t > T) return this.groupLrs();
     return this.groupLrs().map((lr) => lr * (1 + (e - s) / (T * s + (t - 1) * (e - s))));
   }
 

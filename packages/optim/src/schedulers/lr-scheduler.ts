@@ -20,6 +20,13 @@ export function checkInteger(op: string, what: string, value: unknown, min: numb
  * the constructor records each group's `initialLr` and takes the first step (epoch 0); each
  * `step()` advances one epoch and writes every group's `lr`. Subclasses give the chainable rule
  * (the next lr from the current one, so schedules compose) and, where one exists, the closed form.
+ *
+ * To resume, either restore `stateDict()` with `loadStateDict`, or build the schedule with
+ * `lastEpoch` set to the saved schedule's `lastEpoch` on an optimizer whose state dict (its `lr`
+ * and `initialLr`) was restored: the constructor's step then moves to epoch `lastEpoch + 1`, as
+ * `step()` on the saved schedule would have, for every schedule. (Recent PyTorch keeps the lr on
+ * that first step for ExponentialLR, LinearLR and CosineAnnealingLR but not for StepLR, so one
+ * `last_epoch` cannot resume both; we keep its earlier rule, the same for all.)
  */
 export abstract class LRScheduler {
   readonly optimizer: Optimizer<any, any>;
@@ -28,7 +35,6 @@ export abstract class LRScheduler {
   /** The epoch of the current learning rates (0 after construction). */
   lastEpoch: number;
   protected stepCount = 0;
-  protected isInitial = false;
   protected lastLr: number[] = [];
 
   constructor(optimizer: Optimizer<any, any>, lastEpoch: number, name: string) {
@@ -65,12 +71,7 @@ export abstract class LRScheduler {
   /** Takes the first step, from the constructor (or from SequentialLR). */
   initialStep(): void {
     this.stepCount = 0;
-    this.isInitial = true;
-    try {
-      this.step();
-    } finally {
-      this.isInitial = false;
-    }
+    this.step();
   }
 
   /** Advances one epoch and sets each group's learning rate. */

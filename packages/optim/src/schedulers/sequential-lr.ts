@@ -11,6 +11,8 @@ function undoInitialStep(s: LRScheduler): void {
  * Runs schedules one after another, as torch's SequentialLR: `schedulers[i]` drives epochs from
  * `milestones[i - 1]` on, restarting from its own epoch 0 (closed form) at its milestone. A
  * warm-up then a decay: `new SequentialLR(opt, { schedulers: [warmup, cosine], milestones: [5] })`.
+ * Built with `lastEpoch` (to resume), it jumps to epoch `lastEpoch + 1` by the closed form of the
+ * schedule active then (torch restarts the first schedule instead).
  */
 export class SequentialLR extends LRScheduler {
   readonly schedulers: LRScheduler[];
@@ -51,6 +53,13 @@ export class SequentialLR extends LRScheduler {
     for (const s of schedulers) undoInitialStep(s);
     schedulers[0]!.initialStep();
     this.lastLr = schedulers[0]!.getLastLr();
+    if (this.lastEpoch > 0) this.updateLr(this.lastEpoch);
+  }
+
+  /** The schedule that drives `epoch` and the epoch at which it started. */
+  private active(epoch: number): [LRScheduler, number] {
+    const idx = this.milestones.filter((m) => m <= epoch).length; // bisect right
+    return [this.schedulers[idx]!, idx > 0 ? this.milestones[idx - 1]! : 0];
   }
 
   protected computeLr(): number[] {
@@ -59,10 +68,17 @@ export class SequentialLR extends LRScheduler {
 
   override step(): void {
     this.lastEpoch += 1;
-    const idx = this.milestones.filter((m) => m <= this.lastEpoch).length; // bisect right
-    const s = this.schedulers[idx]!;
-    if (idx > 0 && this.milestones[idx - 1] === this.lastEpoch) s.updateLr(0);
+    const [s, start] = this.active(this.lastEpoch);
+    if (start > 0 && start === this.lastEpoch) s.updateLr(0);
     else s.step();
+    this.lastLr = s.getLastLr();
+  }
+
+  /** Jumps to `epoch` (the next one when omitted) by the closed form of the schedule active then. */
+  override updateLr(epoch = this.lastEpoch + 1): void {
+    this.lastEpoch = epoch;
+    const [s, start] = this.active(epoch);
+    s.updateLr(epoch - start);
     this.lastLr = s.getLastLr();
   }
 
