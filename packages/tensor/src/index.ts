@@ -62,6 +62,7 @@ export {
   variance,
   variance as var,
 } from "./ops/reduce.js";
+export { takeAlongAxis } from "./ops/take-along-axis.js";
 export { abs, cos, exp, log, neg, relu, sigmoid, sign, sin, sqrt, square, tanh } from "./ops/unary.js";
 export type { TensorLike } from "./ops/util.js";
 export {

@@ -11,6 +11,7 @@ import { indexAdd, indexSelect, oneHot } from "./ops/gather.js";
 import { matmul, mT } from "./ops/matmul.js";
 import type { Axis } from "./ops/reduce.js";
 import * as red from "./ops/reduce.js";
+import { takeAlongAxis } from "./ops/take-along-axis.js";
 import * as un from "./ops/unary.js";
 import type { TensorLike } from "./ops/util.js";
 import * as v from "./ops/view.js";
@@ -69,6 +70,7 @@ declare module "./tensor.js" {
     indexSelect(axis: number, indices: Tensor): Tensor;
     indexAdd(axis: number, indices: Tensor, src: Tensor): Tensor;
     oneHot(n: number): Tensor;
+    takeAlongAxis(indices: Tensor, axis: number): Tensor;
     topk(k: number, axis?: number): TopK;
     multinomial(numSamples: number, opts?: MultinomialOptions): Tensor;
     contiguous(): Tensor;
@@ -95,6 +97,7 @@ const methods: Record<string, Method> = {
   indexSelect,
   indexAdd,
   oneHot,
+  takeAlongAxis,
   topk,
   multinomial,
   astype,

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as T from "./index.js";
+import { checkVjp, layouts, vjpOf } from "./test-utils.js";
 
 const counts = (x: ArrayLike<number>, c: number) => {
   const out = new Array<number>(c).fill(0);
@@ -223,6 +224,26 @@ describe("topk", () => {
       ),
       { seed: 12, numRuns: 100 },
     );
+  });
+
+  it("values are differentiable: the gradient flows to the chosen entries (finite differences)", () => {
+    const g = new T.Generator(4);
+    const x = T.randn([3, 5], { dtype: "float64", generator: g }); // distinct values: no ties
+    const w = T.tensor([3, 1, 2], { requiresGrad: true });
+    const top = T.topk(w, 2);
+    expect(top.values.requiresGrad).toBe(true);
+    expect(vjpOf(top.values, T.tensor([10, 20]))[0]!.toArray()).toEqual([10, 0, 20]);
+    for (const [layout, v] of layouts(x)) {
+      expect(
+        checkVjp((a) => T.topk(a, 2).values, [v]),
+        layout,
+      ).toBeLessThan(1e-6);
+      expect(
+        checkVjp((a) => T.topk(a, 3, 0).values, [v]),
+        layout,
+      ).toBeLessThan(1e-6);
+    }
+    expect(T.topk(T.tensor([1, 2]), 1).values.requiresGrad).toBe(false);
   });
 
   it("rejects bad k and axes", () => {

@@ -1,7 +1,8 @@
 import { toTypedArray } from "./convert.js";
 import { allocate } from "./dtype.js";
+import { takeAlongAxis } from "./ops/take-along-axis.js";
 import { assertTensor } from "./ops/util.js";
-import { contiguous, transpose } from "./ops/view.js";
+import { contiguous, detach, transpose } from "./ops/view.js";
 import { defaultGenerator, type Generator } from "./random.js";
 import { normAxis, shapeStr } from "./shape.js";
 import { Tensor } from "./tensor.js";
@@ -59,7 +60,7 @@ export function multinomial(probs: Tensor, numSamples: number, opts: Multinomial
 /** The result of `topk`: destructure as `[values, indices]` or read `.values` and `.indices`. */
 export type TopK = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
 
-/** The `k` largest entries along `axis`, largest first, with their int32 indices. */
+/** The `k` largest entries along `axis`, largest first, with their int32 indices; the values are differentiable. */
 export function topk(x: Tensor, k: number, axis = -1): TopK {
   assertTensor("topk", x);
   const a = normAxis("topk", axis, x.ndim);
@@ -67,10 +68,8 @@ export function topk(x: Tensor, k: number, axis = -1): TopK {
   if (!Number.isInteger(k) || k < 0 || k > n)
     throw new Error(`topk: k=${k} is out of range for an axis of size ${n}`);
   const perm = [...Array(x.ndim).keys()].filter((d) => d !== a).concat(x.ndim > 0 ? [a] : []);
-  const moved = contiguous(transpose(x, perm));
-  const flat = toTypedArray(moved);
+  const flat = toTypedArray(transpose(detach(x), perm)); // rows along the last axis
   const rows = flat.length / Math.max(n, 1);
-  const vals = allocate(x.dtype, rows * k);
   const idx = allocate("int32", rows * k);
   const order = new Array<number>(n);
   for (let r = 0; r < rows; r++) {
@@ -82,15 +81,11 @@ export function topk(x: Tensor, k: number, axis = -1): TopK {
       return v !== v ? Infinity : v;
     };
     order.sort((i, j) => key(j) - key(i) || i - j);
-    for (let j = 0; j < k; j++) {
-      vals[r * k + j] = flat[base + order[j]!]!;
-      idx[r * k + j] = order[j]!;
-    }
+    for (let j = 0; j < k; j++) idx[r * k + j] = order[j]!;
   }
   const movedShape = perm.map((d) => (d === a ? k : x.shape[d]!));
   const inverse = perm.map((_, i) => perm.indexOf(i));
-  const back = (t: Tensor) => contiguous(transpose(t, inverse));
-  const values = back(new Tensor(vals, movedShape));
-  const indices = back(new Tensor(idx, movedShape));
+  const indices = contiguous(transpose(new Tensor(idx, movedShape), inverse));
+  const values = takeAlongAxis(x, indices, a); // differentiable: the gradient flows to the chosen entries
   return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
 }

@@ -6,7 +6,8 @@ import { record, Tensor } from "../tensor.js";
 import { assertTensor, backend } from "./util.js";
 import { contiguous } from "./view.js";
 
-function checkIndices(op: string, indices: Tensor, n: number): Int32Array {
+/** `indices` as a contiguous Int32Array, every entry checked to lie in [0, n). */
+export function checkIndices(op: string, indices: Tensor, n: number): Int32Array {
   assertTensor(op, indices, "indices");
   if (indices.dtype !== "int32") throw new Error(`${op}: indices must be int32, got ${indices.dtype}`);
   const idx = contiguous(indices);
