@@ -9,8 +9,8 @@ const notMethods = new Set([
   ...["enableGrad", "noGrad", "isGradEnabled", "broadcastShapes", "shapeStr", "sizeOf"],
   // scalar float32 math for kernels
   ...["expf", "tanhf", "sigmoidf"],
-  // these take a list of tensors, or a condition first
-  ...["concat", "stack", "where"],
+  // these take a list of tensors (a decision recorded in the README)
+  ...["concat", "stack"],
 ]);
 
 describe("Tensor methods", () => {
@@ -55,5 +55,16 @@ describe("Tensor methods", () => {
       T.multinomial(p, 5, { replacement: true, generator: new T.Generator(1) }),
     );
     expect(x.toString()).toBe(T.formatTensor(x));
+  });
+
+  it("x.where(cond, other) is where(cond, x, other), as torch.Tensor.where", () => {
+    const x = T.tensor([1, 2, 3], { requiresGrad: true });
+    const cond = T.tensor([1, 0, 2], { dtype: "int32" });
+    const out = x.where(cond, T.tensor([10, 20, 30]));
+    // torch.tensor([1., 2., 3.]).where(torch.tensor([1, 0, 2]) != 0, torch.tensor([10., 20., 30.]))
+    expect(out.toArray()).toEqual([1, 20, 3]);
+    expect(x.where(cond, 0).toArray()).toEqual([1, 0, 3]);
+    expect(out.gradFn?.prim.name).toBe("where");
+    expect(() => x.where(cond, T.ones([2]))).toThrow(/where: shapes \[3\] and \[2\] do not broadcast/);
   });
 });

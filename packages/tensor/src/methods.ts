@@ -15,6 +15,7 @@ import { takeAlongAxis } from "./ops/take-along-axis.js";
 import * as un from "./ops/unary.js";
 import type { TensorLike } from "./ops/util.js";
 import * as v from "./ops/view.js";
+import { where } from "./ops/where.js";
 import { type MultinomialOptions, multinomial, type TopK, topk } from "./sampling.js";
 import { Tensor } from "./tensor.js";
 
@@ -46,6 +47,8 @@ declare module "./tensor.js" {
     square(): Tensor;
     sign(): Tensor;
     clamp(min?: number, max?: number): Tensor;
+    /** Self where `cond` is nonzero, `other` elsewhere (torch.Tensor.where): `where(cond, self, other)`. */
+    where(cond: Tensor, other: TensorLike): Tensor;
     sum(axis?: Axis, keepdims?: boolean): Tensor;
     mean(axis?: Axis, keepdims?: boolean): Tensor;
     max(axis?: Axis, keepdims?: boolean): Tensor;
@@ -105,6 +108,7 @@ const methods: Record<string, Method> = {
   toTypedArray,
   item,
   toString: formatTensor,
+  where: (self: Tensor, cond: Tensor, other: TensorLike) => where(cond, self, other),
   reshape: v.reshape,
   transpose: v.transpose,
   squeeze: v.squeeze,
