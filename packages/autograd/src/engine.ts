@@ -6,10 +6,13 @@ import {
   gradMode,
   noGrad,
   ones,
+  primitive,
+  record,
   reshape,
   shapeStr,
   sum,
-  type Tensor,
+  Tensor,
+  toTypedArray,
 } from "@nablajs/tensor";
 import { checkForward, checkGradient } from "./anomaly.js";
 
@@ -24,6 +27,14 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   const axes: number[] = [];
   for (let i = 0; i < g.ndim; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
   return reshape(sum(g, axes), shape);
+}
+
+// d copy(x) = dx
+const copyRule = primitive("copy", (g) => [g]);
+
+/** A copy of `t` in fresh contiguous storage, recorded when recording is on (so it stays differentiable). */
+function copyOf(t: Tensor): Tensor {
+  return record(copyRule, [t], new Tensor(toTypedArray(t), t.shape), undefined);
 }
 
 /** Whether `from` broadcasts from `to` (so sumToShape can bring it back). */
@@ -161,19 +172,20 @@ export function backward(root: Tensor, gradOutput: Tensor | undefined, opts: Bac
     );
   }
   const taken = new Set<ArrayBufferLike>([g.data.buffer]);
+  /** `lg` itself when no other tensor of this call holds its storage, else a copy. */
   const owned = (t: Tensor, lg: Tensor): Tensor => {
     taken.add(t.data.buffer);
     const own =
       lg.isContiguous && lg.offset === 0 && lg.data.length === lg.size && !taken.has(lg.data.buffer);
-    const out = own ? lg : noGrad(() => lg.mul(1)); // mul allocates fresh contiguous storage
+    const out = own ? lg : copyOf(lg);
     taken.add(out.data.buffer);
     return out;
   };
+  // onLeaf runs in the pass's grad mode: `copyOf` and `add` are recorded exactly under createGraph.
   runBackward([root], [g], {
     ...opts,
     onLeaf: (t, lg) => {
-      if (opts.createGraph) t.grad = t.grad === null ? lg : add(t.grad, lg);
-      else t.grad = t.grad === null ? owned(t, lg) : noGrad(() => add(t.grad!, lg));
+      t.grad = t.grad === null ? owned(t, lg) : add(t.grad, lg);
     },
   });
 }
