@@ -1,4 +1,5 @@
-import { tensor, transpose, zeros } from "@nablajs/tensor";
+import "@nablajs/autograd";
+import { add, narrow, tensor, transpose, zeros } from "@nablajs/tensor";
 import { allClose, fromFixture, loadFixture } from "@nablajs/testing";
 import { describe, expect, it } from "vitest";
 import { clipGradNorm, clipGradValue } from "./clip.js";
@@ -59,6 +60,45 @@ describe("clipGradNorm", () => {
     const b = zeros([3], { dtype: "float64" });
     b.grad = tensor([1, -2, 2], { dtype: "float64" });
     expect(clipGradNorm(b, 1, 3)).toBeCloseTo(17 ** (1 / 3), 14);
+  });
+
+  it.each([
+    ["backward()", {}],
+    ["backward({ createGraph: true })", { createGraph: true }],
+  ])("scales each gradient of %s once and leaves gradOutput alone", (_, opts) => {
+    const x = zeros([2], { dtype: "float64", requiresGrad: true });
+    const w = zeros([2], { dtype: "float64", requiresGrad: true });
+    const v = tensor([3, 4], { dtype: "float64" });
+    add(x, w).backward(v, opts); // d(x + w) hands v itself to both
+    expect(x.grad).not.toBe(w.grad);
+    expect(clipGradNorm([x, w], 1)).toBeCloseTo(5 * Math.SQRT2, 14);
+    const c = 1 / (5 * Math.SQRT2 + 1e-6);
+    for (const p of [x, w]) expect(allClose(p.grad!, [3 * c, 4 * c], { rtol: 1e-15 }).pass).toBe(true);
+    expect(v.toArray()).toEqual([3, 4]);
+  });
+
+  it("a gradient buffer shared by two parameters, or overlapping views of one, is scaled once per parameter", () => {
+    const g = tensor([3, 4, 0], { dtype: "float64" });
+    const a = zeros([3], { dtype: "float64" });
+    const b = zeros([3], { dtype: "float64" });
+    const d = zeros([2], { dtype: "float64" });
+    a.grad = g;
+    b.grad = g;
+    d.grad = narrow(g, 0, 1, 2); // [4, 0], overlapping g
+    const total = Math.sqrt(25 + 25 + 16);
+    expect(clipGradNorm([a, b, d], 1)).toBeCloseTo(total, 14);
+    const c = 1 / (total + 1e-6);
+    for (const p of [a, b]) expect(allClose(p.grad!, [3 * c, 4 * c, 0], { rtol: 1e-15 }).pass).toBe(true);
+    expect(allClose(d.grad!, [4 * c, 0], { rtol: 1e-15 }).pass).toBe(true);
+    // disjoint views of one buffer are still scaled in place
+    const h = tensor([6, 8], { dtype: "float64" });
+    const e = zeros([1], { dtype: "float64" });
+    const f = zeros([1], { dtype: "float64" });
+    e.grad = narrow(h, 0, 0, 1);
+    f.grad = narrow(h, 0, 1, 1);
+    clipGradNorm([e, f], 5);
+    expect(h.data[0]).toBeCloseTo(6 * (5 / (10 + 1e-6)), 14);
+    expect(e.grad.data).toBe(h.data);
   });
 
   it("rejects bad arguments", () => {

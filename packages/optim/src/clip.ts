@@ -1,7 +1,7 @@
-import { mul, noGrad, Tensor } from "@nablajs/tensor";
-import { elementsOf } from "./optimizer.js";
+import { Tensor, toTypedArray } from "@nablajs/tensor";
+import { elementsOf, type FloatArray } from "./optimizer.js";
 
-function gradsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
+function withGrads(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
   const list = params instanceof Tensor ? [params] : [...params];
   return list.flatMap((p, i) => {
     if (!(p instanceof Tensor)) throw new Error(`${op}: parameter ${i} is not a Tensor`);
@@ -9,17 +9,44 @@ function gradsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
   });
 }
 
-/** Maps every element of `p.grad` through `transform`, in place when its storage is contiguous. */
-function scaleGrad(p: Tensor, transform: (v: number) => number): void {
-  const g = p.grad!;
-  if (g.isContiguous && !g.requiresGrad) {
-    const d = g.data;
-    for (let i = g.offset; i < g.offset + g.size; i++) d[i] = transform(d[i]!);
-    return;
-  }
-  const out = noGrad(() => mul(g, 1)).contiguous();
-  for (let i = 0; i < out.size; i++) out.data[i] = transform(out.data[i]!);
-  p.grad = out;
+/**
+ * Which gradients may be written in place: contiguous, not on a graph (a createGraph gradient is
+ * replaced instead), and overlapping no other gradient's storage, so a buffer shared by two
+ * parameters is never edited twice.
+ */
+function writableInPlace(grads: readonly Tensor[]): boolean[] {
+  const ok = grads.map((g) => g.isContiguous && !g.requiresGrad);
+  const ranges = new Map<ArrayBufferLike, [start: number, end: number, index: number][]>();
+  grads.forEach((g, i) => {
+    if (!ok[i]) return;
+    const start = g.data.byteOffset + g.offset * g.data.BYTES_PER_ELEMENT;
+    const end = start + g.size * g.data.BYTES_PER_ELEMENT;
+    const seen = ranges.get(g.data.buffer) ?? [];
+    for (const [s, e, j] of seen) {
+      if (start < e && s < end) ok[i] = ok[j] = false;
+    }
+    seen.push([start, end, i]);
+    ranges.set(g.data.buffer, seen);
+  });
+  return ok;
+}
+
+/**
+ * Applies `edit` to the elements [from, to) of every gradient: in place where allowed, else to
+ * a fresh copy that replaces `p.grad`. Copies are made first, before any in-place write.
+ */
+function editGrads(params: readonly Tensor[], edit: (d: FloatArray, from: number, to: number) => void): void {
+  const grads = params.map((p) => p.grad!);
+  const inPlace = writableInPlace(grads);
+  params.forEach((p, i) => {
+    if (inPlace[i]) return;
+    const d = toTypedArray(grads[i]!) as FloatArray;
+    edit(d, 0, d.length);
+    p.grad = new Tensor(d, grads[i]!.shape);
+  });
+  grads.forEach((g, i) => {
+    if (inPlace[i]) edit(g.data as FloatArray, g.offset, g.offset + g.size);
+  });
 }
 
 /** The p-norm of one gradient's elements (the largest |g| for Infinity). */
@@ -30,8 +57,12 @@ function norm(g: Tensor, p: number): number {
     for (let i = 0; i < d.length; i++) s = Math.max(s, Math.abs(d[i]!));
     return s;
   }
-  for (let i = 0; i < d.length; i++) s += p === 2 ? d[i]! * d[i]! : Math.abs(d[i]!) ** p;
-  return p === 2 ? Math.sqrt(s) : s ** (1 / p);
+  if (p === 2) {
+    for (let i = 0; i < d.length; i++) s += d[i]! * d[i]!;
+    return Math.sqrt(s);
+  }
+  for (let i = 0; i < d.length; i++) s += Math.abs(d[i]!) ** p;
+  return s ** (1 / p);
 }
 
 /**
@@ -47,15 +78,19 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
   if (typeof normType !== "number" || !(normType > 0)) {
     throw new Error(`clipGradNorm: normType must be a positive number or Infinity, got ${normType}`);
   }
-  const withGrad = gradsOf("clipGradNorm", params);
-  if (withGrad.length === 0) return 0;
-  const norms = withGrad.map((p) => norm(p.grad!, normType));
+  const ps = withGrads("clipGradNorm", params);
+  if (ps.length === 0) return 0;
+  const norms = ps.map((p) => norm(p.grad!, normType));
   let total: number;
   if (normType === Infinity) total = Math.max(...norms);
   else if (normType === 2) total = Math.sqrt(norms.reduce((s, v) => s + v * v, 0));
   else total = norms.reduce((s, v) => s + v ** normType, 0) ** (1 / normType);
   const coef = maxNorm / (total + 1e-6);
-  if (coef < 1) for (const p of withGrad) scaleGrad(p, (v) => v * coef);
+  if (coef < 1) {
+    editGrads(ps, (d, from, to) => {
+      for (let i = from; i < to; i++) d[i]! *= coef;
+    });
+  }
   return total;
 }
 
@@ -64,7 +99,11 @@ export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: numb
   if (typeof clipValue !== "number" || !(clipValue >= 0)) {
     throw new Error(`clipGradValue: clipValue must be a non-negative number, got ${clipValue}`);
   }
-  for (const p of gradsOf("clipGradValue", params)) {
-    scaleGrad(p, (v) => (v > clipValue ? clipValue : v < -clipValue ? -clipValue : v));
-  }
+  const lo = -clipValue;
+  editGrads(withGrads("clipGradValue", params), (d, from, to) => {
+    for (let i = from; i < to; i++) {
+      const v = d[i]!;
+      d[i] = v > clipValue ? clipValue : v < lo ? lo : v;
+    }
+  });
 }
