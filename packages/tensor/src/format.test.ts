@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as T from "./index.js";
 
 describe("toString / formatTensor", () => {
@@ -84,6 +84,23 @@ describe("toString / formatTensor", () => {
     expect(lines[0]).toMatch(/^tensor\(\[\[ +0\., +1\., +2\., \.\.\., +17\., +18\., +19\.\],$/);
     expect(lines[6]).toMatch(/\[1980\., 1981\., 1982\., \.\.\., 1997\., 1998\., 1999\.\]\]\)$/);
     expect(String(T.zeros([1, 2000])).split("\n")).toHaveLength(1);
+  });
+
+  it("a summary reads and formats only the elements it shows, and takes its number format from them, as NumPy", () => {
+    // np.ones(2001) with a[1000] = 1e10 prints [1. 1. 1. ... 1. 1. 1.]: the hidden 1e10 does not force e-notation
+    const d = new Float32Array(2001).fill(1);
+    d[1000] = 1e10;
+    expect(String(T.tensor(d))).toBe("tensor([1., 1., 1., ..., 1., 1., 1.])");
+    const big = T.transpose(T.reshape(T.add(T.div(T.arange(60000), 60000), 0.5), [200, 300]));
+    const toFixed = vi.spyOn(Number.prototype, "toFixed");
+    try {
+      const lines = String(big).split("\n");
+      expect(toFixed.mock.calls.length).toBe(36); // 6 x 6 shown, not 60,000
+      expect(lines[0]).toBe("tensor([[0.5000, 0.5050, 0.5100, ..., 1.4850, 1.4900, 1.4950],");
+      expect(lines[6]).toBe("        [0.5050, 0.5100, 0.5150, ..., 1.4900, 1.4950, 1.5000]])");
+    } finally {
+      toFixed.mockRestore();
+    }
   });
 
   it("shows requiresGrad on leaves and the op that made a recorded tensor", () => {

@@ -1,4 +1,4 @@
-import { toTypedArray } from "./convert.js";
+import { assertTensor } from "./ops/util.js";
 import type { Tensor } from "./tensor.js";
 
 const THRESHOLD = 1000; // elements above which a tensor prints summarised, as NumPy
@@ -26,35 +26,37 @@ function formatNumbers(values: ArrayLike<number>, isInt: boolean): (v: number) =
   };
 }
 
-/** Prints like NumPy: nested brackets, aligned columns, `...` in place of the middle of large axes. */
+/**
+ * Prints like NumPy: nested brackets, aligned columns, `...` in place of the middle of large axes.
+ * A summary reads and formats only the elements it shows (and, as NumPy, takes the number format
+ * from them), so printing a huge tensor costs as little as printing a small one.
+ */
 export function formatTensor(x: Tensor): string {
-  const flat = toTypedArray(x);
-  const fmt = formatNumbers(flat, x.dtype === "int32");
+  assertTensor("formatTensor", x);
   const summarise = x.size > THRESHOLD;
-  const strides: number[] = [];
-  let s = 1;
-  for (let d = x.ndim - 1; d >= 0; d--) {
-    strides[d] = s;
-    s *= x.shape[d]!;
-  }
-  const cells: string[] = [];
-  for (let i = 0; i < flat.length; i++) cells.push(fmt(flat[i]!));
-  const width = cells.reduce((w, c) => Math.max(w, c.length), 0);
-  const pad = (c: string) => c.padStart(width);
   const indices = (n: number) =>
     summarise && n > 2 * EDGE
       ? [...Array(EDGE).keys(), -1, ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i)]
       : [...Array(n).keys()];
-  const render = (depth: number, start: number, indent: string): string => {
-    if (depth === x.ndim) return pad(cells[start]!);
-    const parts = indices(x.shape[depth]!).map((i) =>
-      i < 0 ? "..." : render(depth + 1, start + i * strides[depth]!, `${indent} `),
-    );
+  // The shown elements in print order, read straight from storage through the strides.
+  const shown: number[] = [];
+  const collect = (depth: number, pos: number): void => {
+    if (depth === x.ndim) shown.push(x.data[pos]!);
+    else
+      for (const i of indices(x.shape[depth]!)) if (i >= 0) collect(depth + 1, pos + i * x.strides[depth]!);
+  };
+  collect(0, x.offset);
+  const cells = shown.map(formatNumbers(shown, x.dtype === "int32"));
+  const width = cells.reduce((w, c) => Math.max(w, c.length), 0);
+  let next = 0;
+  const render = (depth: number, indent: string): string => {
+    if (depth === x.ndim) return cells[next++]!.padStart(width);
+    const parts = indices(x.shape[depth]!).map((i) => (i < 0 ? "..." : render(depth + 1, `${indent} `)));
     const sep = depth === x.ndim - 1 ? ", " : `,${"\n".repeat(x.ndim - depth - 1)}${indent} `;
     return `[${parts.join(sep)}]`;
   };
   const prefix = "tensor(";
-  const body = render(0, 0, " ".repeat(prefix.length)); // rows line up under the first "["
+  const body = render(0, " ".repeat(prefix.length)); // rows line up under the first "["
   const suffix = x.dtype === "float32" ? "" : `, dtype=${x.dtype}`;
   const grad = x.requiresGrad ? (x.gradFn ? `, gradFn=${x.gradFn.prim.name}` : ", requiresGrad=true") : "";
   return `${prefix}${body}${suffix}${grad})`;
