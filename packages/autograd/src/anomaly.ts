@@ -31,12 +31,11 @@ function site(t: Tensor): string {
 }
 
 /**
- * Before backward: the earliest recorded op (in `order`, outputs before inputs) whose output
+ * Before backward: the earliest recorded op (in `order`, inputs before outputs) whose output
  * holds NaN while none of its inputs do, so the error names the op that made the NaN.
  */
 export function checkForward(order: readonly Tensor[]): void {
-  for (let k = order.length - 1; k >= 0; k--) {
-    const t = order[k]!;
+  for (const t of order) {
     const inputs = t.gradFn?.inputs;
     if (!inputs || !has(t, nan) || inputs.some((x) => x.dtype !== "int32" && has(x, nan))) continue;
     throw new Error(

@@ -43,8 +43,11 @@ function sumsTo(from: readonly number[], to: readonly number[]): boolean {
   return lead >= 0 && to.every((d, i) => d === from[i + lead] || d === 1);
 }
 
-/** Tensors reachable from `roots` through recorded ops, each after everything it feeds (reverse topological order). */
-function reverseTopo(roots: readonly Tensor[]): Tensor[] {
+/**
+ * Tensors reachable from `roots` through recorded ops, each before everything it feeds (a
+ * topological order): popping from the end visits each tensor after all its consumers.
+ */
+function topo(roots: readonly Tensor[]): Tensor[] {
   const order: Tensor[] = [];
   const seen = new Set<Tensor>();
   const stack: [Tensor, boolean][] = roots.map((r) => [r, false]);
@@ -60,12 +63,12 @@ function reverseTopo(roots: readonly Tensor[]): Tensor[] {
     const inputs = t.gradFn?.inputs;
     if (inputs) for (const x of inputs) if (x.requiresGrad && !seen.has(x)) stack.push([x, false]);
   }
-  return order.reverse();
+  return order;
 }
 
 /** Whether the graph behind `roots` reaches a leaf that requires a gradient and is not in `except`. */
 export function reachesLeaf(roots: readonly Tensor[], except: ReadonlySet<Tensor>): boolean {
-  return reverseTopo(roots.filter((r) => r.requiresGrad)).some((t) => t.gradFn === null && !except.has(t));
+  return topo(roots.filter((r) => r.requiresGrad)).some((t) => t.gradFn === null && !except.has(t));
 }
 
 function runHooks(t: Tensor, g: Tensor): Tensor {
@@ -89,11 +92,16 @@ export const retained = new WeakSet<Tensor>();
 export interface GradientsOptions extends BackwardOptions {
   /** Called with each leaf reached (and each tensor marked by retainGrad) and its gradient. */
   onLeaf?: (leaf: Tensor, grad: Tensor) => void;
+  /** Tensors whose gradients the returned map keeps (the others are dropped once used). */
+  keep?: readonly Tensor[];
 }
 
 /**
  * The chain rule: gradients of `sum(roots[i] * gradOutputs[i])` with respect to every tensor
- * reached, in reverse topological order. Returns the map from tensor to gradient.
+ * reached, in reverse topological order. Returns the gradients of `opts.keep` that were reached.
+ * Memory is released as the pass goes: a tensor's gradient is dropped once its op has passed it
+ * on (or `onLeaf` has taken it), and the pass lets go of each tensor once it is processed, so
+ * without `retainGraph` the forward graph behind it is freed too.
  */
 export function runBackward(
   roots: readonly Tensor[],
@@ -102,20 +110,24 @@ export function runBackward(
 ): Map<Tensor, Tensor> {
   const createGraph = opts.createGraph ?? false;
   const retainGraph = opts.retainGraph ?? createGraph;
+  const keep = new Set(opts.keep);
+  const kept = new Map<Tensor, Tensor>();
   const grads = new Map<Tensor, Tensor>();
   roots.forEach((r, i) => {
     const g = gradOutputs[i]!;
     grads.set(r, grads.has(r) ? add(grads.get(r)!, g) : g);
   });
-  const order = reverseTopo(roots);
+  const order = topo(roots);
   const anomaly = gradMode.anomaly;
   if (anomaly) checkForward(order);
   const run = () => {
-    for (const t of order) {
+    while (order.length > 0) {
+      const t = order.pop()!;
       let g = grads.get(t);
       if (g === undefined) continue;
+      grads.delete(t);
       g = runHooks(t, g);
-      grads.set(t, g);
+      if (keep.has(t)) kept.set(t, g);
       const node = t.gradFn;
       if (node === null || retained.has(t)) opts.onLeaf?.(t, g);
       if (node === null) continue;
@@ -144,7 +156,7 @@ export function runBackward(
   };
   if (createGraph) enableGrad(run);
   else noGrad(run);
-  return grads;
+  return kept;
 }
 
 /**

@@ -33,7 +33,7 @@ export function gradients(
   const grads = runBackward(
     live.map(([o]) => o),
     live.map(([, c]) => c),
-    opts,
+    { ...opts, keep: inputs },
   );
   return inputs.map((x) => grads.get(x) ?? zerosLike(x));
 }
