@@ -111,7 +111,7 @@ function sumTo(g: Tensor, shape: readonly number[]): Tensor {
 
 /**
  * Checks the rule of the primitive that `f` applies last against central differences in float64,
- * without the engine: for a seeded cotangent g, d<g, f(x)>/dx_j must equal the VJP's element j for
+ * without the engine (inputs keep their layout, so strided views are checked as they are): for a seeded cotangent g, d<g, f(x)>/dx_j must equal the VJP's element j for
  * every element of every float input. Returns the worst absolute error (throws on a mismatch).
  */
 export function checkVjp(
@@ -120,8 +120,11 @@ export function checkVjp(
   eps = 1e-6,
   tol = 1e-6,
 ): number {
-  const leaves = inputs.map((x) => {
-    const c = T.tensor(x.toTypedArray(), { shape: x.shape });
+  // Leaves keep each input's layout (strides, offset) over a private copy of its storage.
+  const leaves = inputs.map((x, i) => {
+    if (x.shape.some((d, k) => d > 1 && x.strides[k] === 0))
+      throw new Error(`checkVjp: input ${i} is an expanded (stride 0) view; pass a materialised tensor`);
+    const c = new T.Tensor(x.data.slice(), x.shape, x.strides, x.offset);
     if (c.dtype === "float64") c.requiresGrad = true;
     return c;
   });
@@ -140,16 +143,17 @@ export function checkVjp(
     const av = a === null || a === undefined ? null : sumTo(a, leaf.shape).toTypedArray();
     const d = leaf.data;
     for (let j = 0; j < leaf.size; j++) {
+      const pos = unravel(j, leaf.shape).reduce((p, v, k) => p + v * leaf.strides[k]!, leaf.offset);
       const at = (v: number) => {
-        const orig = d[j]!;
-        d[j] = v;
+        const orig = d[pos]!;
+        d[pos] = v;
         const y = T.noGrad(() => f(...leaves)).toTypedArray();
-        d[j] = orig;
+        d[pos] = orig;
         let s = 0;
         for (let m = 0; m < y.length; m++) s += gv[m]! * y[m]!;
         return s;
       };
-      const numeric = (at(d[j]! + eps) - at(d[j]! - eps)) / (2 * eps);
+      const numeric = (at(d[pos]! + eps) - at(d[pos]! - eps)) / (2 * eps);
       const got = av === null ? 0 : av[j]!;
       const err = Math.abs(got - numeric);
       if (!(err <= tol * (1 + Math.abs(numeric))))

@@ -1,7 +1,7 @@
 import { zeros } from "../create.js";
 import { allocate } from "../dtype.js";
 import { primitive } from "../grad-mode.js";
-import { normAxis, shapeStr, sizeOf } from "../shape.js";
+import { contiguousStrides, normAxis, shapeStr, sizeOf } from "../shape.js";
 import { record, Tensor } from "../tensor.js";
 import { concat } from "./concat.js";
 import { assertTensor, backend } from "./util.js";
@@ -40,7 +40,10 @@ export function contiguous(x: Tensor): Tensor {
   return record(contiguousRule, [x], out, undefined);
 }
 
-/** The same elements in a new shape; one axis may be -1. A view when the strides allow. */
+/**
+ * The same elements in a new shape; one axis may be -1. A view whenever the strides allow it
+ * (see viewStrides), a contiguous copy otherwise, as torch.reshape.
+ */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   assertTensor("reshape", x);
   if (!Array.isArray(shape)) throw new Error(`reshape: shape must be an array, got ${typeof shape}`);
@@ -63,18 +66,48 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
       `reshape: cannot reshape ${shapeStr(x.shape)} (${x.size} elements) into ${shapeStr(shape)}`,
     );
   }
+  const strides = viewStrides(x.shape, x.strides, target);
+  if (strides !== null) return record(reshapeRule, [x], view(x, target, strides, x.offset), undefined);
   const src = contiguous(x);
-  return record(reshapeRule, [src], view(src, target, contiguousStridesOf(target), src.offset), undefined);
+  return record(reshapeRule, [src], view(src, target, contiguousStrides(target), src.offset), undefined);
 }
 
-function contiguousStridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
+/**
+ * Strides that show the elements of a view (shape, strides) in `target` shape without a copy, or
+ * null when there are none (PyTorch's computeStride). The view is cut into chunks of axes that
+ * step through storage evenly (stride[d] = stride[d+1] * shape[d+1]); each chunk may be split or
+ * merged freely, but a target axis may not straddle two chunks.
+ */
+export function viewStrides(
+  shape: readonly number[],
+  strides: readonly number[],
+  target: readonly number[],
+): number[] | null {
+  const out = new Array<number>(target.length).fill(1);
+  if (shape.length === 0) return out;
+  if (sizeOf(shape) === 0) return contiguousStrides(target); // nothing to read: any layout will do
+  let t = target.length - 1;
+  let base = strides[shape.length - 1]!; // the stride of the chunk's last axis
+  let chunk = 1;
+  let taken = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    chunk *= shape[d]!;
+    if (d === 0 || (shape[d - 1] !== 1 && strides[d - 1] !== chunk * base)) {
+      // The chunk ends at axis d: target axes must cover exactly its `chunk` elements.
+      while (t >= 0 && (taken < chunk || target[t] === 1)) {
+        out[t] = taken * base;
+        taken *= target[t]!;
+        t--;
+      }
+      if (taken !== chunk) return null;
+      if (d > 0) {
+        base = strides[d - 1]!;
+        chunk = 1;
+        taken = 1;
+      }
+    }
   }
-  return s;
+  return t === -1 ? out : null;
 }
 
 /** Permutes the axes (reverses them when `axes` is omitted). A view. */
