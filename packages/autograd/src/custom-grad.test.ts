@@ -2,7 +2,7 @@ import type { Tensor } from "@nablajs/tensor";
 import * as T from "@nablajs/tensor";
 import { assertAllClose } from "@nablajs/testing";
 import { describe, expect, it } from "vitest";
-import { customGrad, gradcheck, gradgradcheck, gradients } from "./index.js";
+import { customGrad, gradcheck, gradgradcheck, gradients, noGrad } from "./index.js";
 import { inputs } from "./test-helpers.js";
 
 const r = inputs(404);
@@ -17,9 +17,13 @@ const softplus = customGrad(
 const autogradSoftplus = (x: Tensor) => T.log(T.add(T.exp(x), 1));
 
 // [a * b, sum(a - b)] with a hand-written backward
+const mulAndDiffBackward = ([gm, gs]: Tensor[], [a, b]: readonly Tensor[], _outs?: Tensor[]) => [
+  T.add(T.mul(gm!, b!), gs!),
+  T.sub(T.mul(gm!, a!), gs!),
+];
 const mulAndDiff = customGrad(
   (a: Tensor, b: Tensor) => [T.mul(a, b), T.sum(T.sub(a, b))],
-  ([gm, gs], [a, b]) => [T.add(T.mul(gm!, b!), gs!), T.sub(T.mul(gm!, a!), gs!)],
+  mulAndDiffBackward,
   "mulAndDiff",
 );
 const autogradMulAndDiff = (a: Tensor, b: Tensor) => [T.mul(a, b), T.sum(T.sub(a, b))];
@@ -123,6 +127,83 @@ describe("customGrad with several outputs", () => {
     expect(seen[0]![1]!.shape).toEqual([3]);
     expect(seen[0]![1]!.toArray()).toEqual([0, 0, 0]);
     assertAllClose(x.grad!, T.cos(x), exact);
+  });
+
+  it("with nothing to record, the forward's outputs come back untouched: not read, not copied", () => {
+    let reads = 0;
+    const spy = (t: Tensor): Tensor => {
+      const data = t.data;
+      Object.defineProperty(t, "data", {
+        get: () => {
+          reads++;
+          return data;
+        },
+      });
+      return t;
+    };
+    const made: Tensor[] = [];
+    const op = customGrad(
+      (x: Tensor) => {
+        made.push(spy(T.sin(x)), spy(T.cos(x)));
+        return made.slice(-2);
+      },
+      () => [null],
+    );
+    const x = r.normal([3]);
+    const plain = op(x);
+    x.requiresGrad = true;
+    const inNoGrad = noGrad(() => op(x));
+    expect(reads).toBe(0);
+    plain.concat(inNoGrad).forEach((o, i) => {
+      expect(o, `output ${i}`).toBe(made[i]);
+    });
+  });
+
+  it("recorded outputs share the forward's storage, and each cotangent reaches backward as it is", () => {
+    const seen: Tensor[][] = [];
+    let made: Tensor[] = [];
+    const op = customGrad(
+      (a: Tensor, b: Tensor) => {
+        made = [T.mul(a, b), T.sum(T.sub(a, b))];
+        return made;
+      },
+      (gs, ins, outs) => {
+        seen.push(gs);
+        return mulAndDiffBackward(gs, ins, outs);
+      },
+    );
+    const [p, q] = [r.normal([2, 3]), r.normal([2, 3])];
+    p.requiresGrad = true;
+    const outs = op(p, q);
+    outs.forEach((o, i) => {
+      expect(o.requiresGrad).toBe(true);
+      expect(o.data).toBe(made[i]!.data);
+    });
+    const [cm, cs] = [r.normal([2, 3]), r.normal([])];
+    const [gp] = gradients(outs, [p], [cm, cs]);
+    expect(seen[0]![0]).toBe(cm); // not a zero-padded slice of a packed cotangent
+    expect(seen[0]![1]).toBe(cs);
+    assertAllClose(gp!, T.add(T.mul(cm, q), cs), exact);
+  });
+
+  it("a retained graph runs backward again with fresh cotangents, zeros where none arrived", () => {
+    const seen: Tensor[][] = [];
+    const op = customGrad(
+      (x: Tensor) => [T.sin(x), T.cos(x)],
+      (gs, [x]) => {
+        seen.push(gs);
+        return [T.sub(T.mul(gs[0]!, T.cos(x!)), T.mul(gs[1]!, T.sin(x!)))];
+      },
+    );
+    const x = r.normal([3]);
+    x.requiresGrad = true;
+    const [s, c] = op(x);
+    const both = T.add(T.sum(s!), T.sum(c!));
+    gradients([both], [x], [T.ones([], { dtype: "float64" })], { retainGraph: true });
+    const [gx] = gradients([T.sum(c!)], [x], [T.ones([], { dtype: "float64" })]);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]![0]!.toArray()).toEqual([0, 0, 0]); // sin's cotangent of the first pass is not reused
+    assertAllClose(gx!, T.neg(T.sin(x)), exact);
   });
 
   it("passes gradcheck and gradgradcheck through a function of both outputs", () => {

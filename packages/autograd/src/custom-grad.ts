@@ -1,4 +1,4 @@
-import { concat, detach, narrow, noGrad, primitive, record, reshape, Tensor } from "@nablajs/tensor";
+import { detach, gradMode, noGrad, type Primitive, primitive, record, Tensor, zeros } from "@nablajs/tensor";
 import { checkFn } from "./trace.js";
 
 /** The backward of a custom op: cotangents of the outputs in, one gradient (or null) per input out. */
@@ -25,6 +25,30 @@ function checkOutputs(name: string, result: unknown): void {
     );
 }
 
+// NOTE: several outputs are recorded without packing them into one tensor. One node, on a hidden
+// tensor with one flag per output, holds the inputs; each output is a view of the forward's
+// result whose `pick` node parks its cotangent in `slots[i]` and hands the flag e_i to the hidden
+// tensor. The engine sums the flags and runs the node after every output that was reached, so it
+// calls backward with the cotangents of the flagged outputs as they arrived and zeros for the
+// others (a slot left from an earlier pass is not flagged in this one, so it is never reused).
+interface Multi {
+  outs: Tensor[];
+  slots: (Tensor | undefined)[];
+}
+
+const pick = primitive<{ i: number; slots: (Tensor | undefined)[] }>("customGrad output", (g, _, __, a) => {
+  a.slots[a.i] = g;
+  const flag = new Float32Array(a.slots.length);
+  flag[a.i] = 1;
+  return [new Tensor(flag, [flag.length])];
+});
+
+function recordMulti(prim: Primitive<Multi>, inputs: Tensor[], outs: Tensor[]): Tensor[] {
+  const slots = new Array<Tensor | undefined>(outs.length);
+  const hidden = record(prim, inputs, zeros([outs.length]), { outs, slots });
+  return outs.map((o, i) => record(pick, [hidden], detach(o), { i, slots }));
+}
+
 /**
  * Defines a differentiable op from a forward function and its hand-written backward, as fused
  * kernels do (the recurrent layers run a whole sequence this way). `forward` runs without
@@ -32,6 +56,8 @@ function checkOutputs(name: string, result: unknown): void {
  * outputs; zeros for outputs that did not reach the loss), the inputs and the outputs, and
  * returns one gradient per input (null where none). Gradients may keep a broadcast shape; the
  * engine sums them back. Write `backward` with tensor ops if its result must be differentiable.
+ * With nothing to record (noGrad, or no input requires a gradient) the forward's results are
+ * returned as they are.
  */
 export function customGrad<O extends Tensor | Tensor[]>(
   forward: (...inputs: Tensor[]) => O,
@@ -43,28 +69,20 @@ export function customGrad<O extends Tensor | Tensor[]>(
   const single = primitive(name, (g, inputs, out) =>
     checkGrads(name, backward(g as O, inputs, out as O), inputs),
   );
+  const multi = primitive<Multi>(name, (flags, inputs, _, { outs, slots }) => {
+    const arrived = flags.toTypedArray();
+    const gs = outs.map((o, i) => (arrived[i] !== 0 ? slots[i]! : zeros(o.shape, { dtype: o.dtype })));
+    slots.fill(undefined);
+    return checkGrads(name, backward(gs as O, inputs, outs as O), inputs);
+  });
   return (...inputs: Tensor[]): O => {
     inputs.forEach((x, i) => {
       if (!(x instanceof Tensor)) throw new Error(`${name}: input ${i} must be a Tensor`);
     });
     const result = noGrad(() => forward(...inputs));
     checkOutputs(name, result);
+    if (!gradMode.enabled || !inputs.some((x) => x.requiresGrad)) return result;
     if (!Array.isArray(result)) return record(single, inputs, detach(result as Tensor), undefined) as O;
-    // Several outputs: record one node on their concatenation and hand out views of it.
-    const outs = result as Tensor[];
-    const shapes = outs.map((o) => o.shape);
-    const split = (flat: Tensor): Tensor[] => {
-      let start = 0;
-      return shapes.map((s) => {
-        const n = s.reduce((a, b) => a * b, 1);
-        const piece = reshape(narrow(flat, 0, start, n), s);
-        start += n;
-        return piece;
-      });
-    };
-    const multi = primitive(name, (g, ins) => checkGrads(name, backward(split(g) as O, ins, outs as O), ins));
-    const packed = noGrad(() => concat(outs.map((o) => reshape(o, [-1]))));
-    const node = record(multi, inputs, packed, undefined);
-    return (node.requiresGrad ? split(node) : outs) as O;
+    return recordMulti(multi, inputs, result) as O;
   };
 }
