@@ -32,7 +32,21 @@ describe("bad arguments give clear errors", () => {
     ["grad: no arguments", () => A.grad(s)(bad(undefined)), /argument 0 must be a Tensor/],
     ["grad: array argument", () => A.grad(s)(bad([1, 2])), /argument 0 must be a Tensor, got an array/],
     ["grad: int32 argument", () => A.grad(s)(T.tensor([1], { dtype: "int32" })), /argument 0 is int32/],
-    ["valueAndGrad: non-scalar f", () => A.valueAndGrad(id)(x), /f must return a scalar tensor/],
+    [
+      "valueAndGrad: non-scalar f",
+      () => A.valueAndGrad(id)(x),
+      /^valueAndGrad: f must return a scalar tensor, got shape \[2\]/,
+    ],
+    [
+      "valueAndGrad: argnums out of range",
+      () => A.valueAndGrad(s, { argnums: 1 })(x),
+      /^valueAndGrad: argnums 1 is out of range/,
+    ],
+    [
+      "valueAndGrad: int32 argument",
+      () => A.valueAndGrad(s)(T.tensor([1], { dtype: "int32" })),
+      /^valueAndGrad: argument 0 is int32/,
+    ],
     ["valueAndGrad: f not a function", () => A.valueAndGrad(bad(null)), /valueAndGrad: f must be a function/],
     ["vjp: f not a function", () => A.vjp(bad("f"), x), /vjp: f must be a function, got string/],
     [

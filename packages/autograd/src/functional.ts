@@ -65,7 +65,7 @@ export function valueAndGrad<A extends Tensor[]>(f: (...args: A) => Tensor, opts
   checkFn("valueAndGrad", f);
   const argnums = opts.argnums ?? 0;
   return (...args: A): [Tensor, Tensor | Tensor[]] => {
-    const { value, gs } = traceGrad("grad", f, args, argnums);
+    const { value, gs } = traceGrad("valueAndGrad", f, args, argnums);
     return [value, typeof argnums === "number" ? gs[0]! : gs];
   };
 }
