@@ -1,6 +1,7 @@
 // Helpers shared by the tensor tests (not exported from index.ts): index arithmetic written out by
 // hand, and builders that store a tensor's values in other layouts. They use no op under test
 // beyond creating a tensor and taking views of it, so a kernel bug cannot hide in the reference.
+import { expect } from "vitest";
 import * as T from "./index.js";
 import type { Tensor } from "./tensor.js";
 
@@ -162,4 +163,17 @@ export function checkVjp(
     }
   });
   return worst;
+}
+
+/** Runs `f` expecting a plain Error (never a TypeError from deep inside) whose message matches. */
+export function throwsClear(f: () => unknown, message: RegExp): void {
+  let err: unknown;
+  try {
+    f();
+  } catch (e) {
+    err = e;
+  }
+  expect(err, `expected ${message} to be thrown`).toBeInstanceOf(Error);
+  expect(err).not.toBeInstanceOf(TypeError);
+  expect((err as Error).message).toMatch(message);
 }
