@@ -5,14 +5,18 @@ import { noGrad } from "./index.js";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-/** Heap in use after a full collection (when --expose-gc is on; see vitest.config.ts). */
-function heapUsed(): number {
+/**
+ * Memory in use after a full collection (when --expose-gc is on; see vitest.config.ts): the JS
+ * heap, and the ArrayBuffers outside it, where tensor bytes live.
+ */
+function usage(): { heap: number; buffers: number } {
   gc?.();
   gc?.();
-  return process.memoryUsage().heapUsed;
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return { heap: heapUsed, buffers: arrayBuffers };
 }
 
-/** A 2-layer MLP on a fixed batch, trained by a hand-written in-place SGD step; heap sampled along the way. */
+/** A 2-layer MLP on a fixed batch, trained by a hand-written in-place SGD step; memory sampled along the way. */
 function train(steps: number, sampleEvery: number) {
   const g = new T.Generator(2024);
   const X = T.randn([8, 4], { generator: g });
@@ -26,7 +30,7 @@ function train(steps: number, sampleEvery: number) {
   for (const p of params) p.requiresGrad = true;
   const [w1, b1, w2, b2] = params as [Tensor, Tensor, Tensor, Tensor];
   const losses: number[] = [];
-  const heap: number[] = [];
+  const samples: { heap: number; buffers: number }[] = [];
   for (let step = 1; step <= steps; step++) {
     const h = T.tanh(T.add(T.matmul(X, w1), b1));
     const loss = T.mean(T.square(T.sub(T.add(T.matmul(h, w2), b2), Y)));
@@ -39,23 +43,36 @@ function train(steps: number, sampleEvery: number) {
       }
     });
     if (step === 1 || step === steps) losses.push(loss.item());
-    if (step % sampleEvery === 0) heap.push(heapUsed());
+    if (step % sampleEvery === 0) samples.push(usage());
   }
-  return { losses, heap, params };
+  return { losses, samples, params };
 }
 
 describe("memory", () => {
-  it("20,000 training steps keep the heap flat: no graph survives a step", () => {
-    const { losses, heap, params } = train(20_000, 2_000);
+  it("the ArrayBuffer probe sees tensor bytes: a 4 MB tensor held shows up", () => {
+    const before = usage().buffers;
+    const held = T.zeros([2 ** 20]);
+    expect(usage().buffers - before).toBeGreaterThanOrEqual(4 * 2 ** 20);
+    expect(held.size).toBe(2 ** 20);
+  });
+
+  it("20,000 training steps keep the heap and the ArrayBuffers flat: no graph survives a step", () => {
+    const { losses, samples, params } = train(20_000, 2_000);
     // The loop really trains (the loss falls), and the parameters' gradients carry no graph.
     expect(losses[1]!).toBeLessThan(losses[0]! / 10);
     for (const p of params) expect(p.grad?.gradFn).toBeNull();
     // A graph kept alive through .grad or a closure holds tens of tensors per step: over 18,000
-    // steps that is tens of megabytes. Allow 4 MB (16 MB without a forced GC) for noise.
-    const growth = heap[heap.length - 1]! - heap[0]!;
+    // steps that is tens of megabytes, on the heap (the Tensor objects) and in ArrayBuffers (their
+    // bytes; [8,16] activations are 512 B each). Allow 4 MB (16 MB without a forced GC) for noise.
     const margin = gc ? 4e6 : 16e6;
-    expect(growth, `heap grew by ${(growth / 1e6).toFixed(2)} MB between step 2,000 and 20,000`).toBeLessThan(
-      margin,
-    );
+    const first = samples[0]!;
+    const last = samples[samples.length - 1]!;
+    for (const key of ["heap", "buffers"] as const) {
+      const growth = last[key] - first[key];
+      expect(
+        growth,
+        `${key} grew by ${(growth / 1e6).toFixed(2)} MB between step 2,000 and 20,000`,
+      ).toBeLessThan(margin);
+    }
   }, 60_000);
 });
