@@ -1,15 +1,20 @@
 import { allocate, assertDType, type DType, dtypeOfArray, type TypedArray } from "./dtype.js";
+import { assertTensor } from "./ops/util.js";
 import { defaultGenerator, Generator } from "./random.js";
 import { checkShape, shapeStr, sizeOf } from "./shape.js";
 import { Tensor } from "./tensor.js";
 
 /** Options of the creation functions. */
 export interface CreateOptions {
+  /** The element type (default float32; randint: int32). */
   dtype?: DType;
+  /** Make the result a leaf that gradients flow to (float dtypes only). */
   requiresGrad?: boolean;
 }
 
+/** Options of the random creation functions: those of `CreateOptions` and the generator to draw from. */
 export interface RandomOptions extends CreateOptions {
+  /** The seeded generator to draw from (default: the global one that `manualSeed` seeds). */
   generator?: Generator;
 }
 
@@ -108,16 +113,12 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
 export const zeros = (shape: readonly number[], opts: CreateOptions = {}): Tensor => full(shape, 0, opts);
 /** A tensor of ones. */
 export const ones = (shape: readonly number[], opts: CreateOptions = {}): Tensor => full(shape, 1, opts);
-function like(op: string, x: Tensor): Tensor {
-  if (x instanceof Tensor) return x;
-  throw new Error(`${op}: input must be a Tensor, got ${x === null ? "null" : typeof x}`);
-}
 /** Zeros with `x`'s shape and dtype (unless overridden). */
 export const zerosLike = (x: Tensor, opts: CreateOptions = {}): Tensor =>
-  full(like("zerosLike", x).shape, 0, { dtype: x.dtype, ...opts });
+  full(assertTensor("zerosLike", x).shape, 0, { dtype: x.dtype, ...opts });
 /** Ones with `x`'s shape and dtype (unless overridden). */
 export const onesLike = (x: Tensor, opts: CreateOptions = {}): Tensor =>
-  full(like("onesLike", x).shape, 1, { dtype: x.dtype, ...opts });
+  full(assertTensor("onesLike", x).shape, 1, { dtype: x.dtype, ...opts });
 
 /** Values from `start` up to (not including) `stop` by `step`; `arange(n)` counts 0..n-1. */
 export function arange(start: number, stop?: number, step = 1, opts: CreateOptions = {}): Tensor {

@@ -1,7 +1,8 @@
 import type { TypedArray } from "../../dtype.js";
 import { expf, sigmoidf, tanhf } from "../../fast-math.js";
+import { contiguousStrides } from "../../shape.js";
 import type { BinaryOp, UnaryOp, View } from "../backend.js";
-import { forEachRow, isDense, rowMajor } from "./rows.js";
+import { forEachRow, isDense } from "./rows.js";
 
 /** out[o..o+n) = op(x[o..o+n)) on contiguous data: one tight loop per op, no calls per element. */
 export function unaryFlat(op: UnaryOp, x: TypedArray, xo: number, out: TypedArray, n: number): void {
@@ -147,9 +148,14 @@ export function binary(op: BinaryOp, a: View, b: View, out: TypedArray): void {
   const nd = shape.length;
   const sa = a.strides[nd - 1]!;
   const sb = b.strides[nd - 1]!;
-  forEachRow(shape, [a.strides, b.strides, rowMajor(shape)], [a.offset, b.offset, 0], (offs, len) => {
-    binaryRow(op, a.data, offs[0]!, sa, b.data, offs[1]!, sb, out, offs[2]!, len);
-  });
+  forEachRow(
+    shape,
+    [a.strides, b.strides, contiguousStrides(shape)],
+    [a.offset, b.offset, 0],
+    (offs, len) => {
+      binaryRow(op, a.data, offs[0]!, sa, b.data, offs[1]!, sb, out, offs[2]!, len);
+    },
+  );
 }
 
 export function copy(x: View, out: TypedArray): void {
@@ -162,7 +168,7 @@ export function copy(x: View, out: TypedArray): void {
   }
   const nd = x.shape.length;
   const s = x.strides[nd - 1]!;
-  forEachRow(x.shape, [x.strides, rowMajor(x.shape)], [x.offset, 0], (offs, len) => {
+  forEachRow(x.shape, [x.strides, contiguousStrides(x.shape)], [x.offset, 0], (offs, len) => {
     const xi = offs[0]!;
     const o = offs[1]!;
     for (let i = 0; i < len; i++) out[o + i] = src[xi + i * s]!;
@@ -187,7 +193,7 @@ export function where(cond: View, a: View, b: View, out: TypedArray): void {
   const sb = b.strides[nd - 1] ?? 0;
   forEachRow(
     shape,
-    [cond.strides, a.strides, b.strides, rowMajor(shape)],
+    [cond.strides, a.strides, b.strides, contiguousStrides(shape)],
     [cond.offset, a.offset, b.offset, 0],
     (offs, len) => {
       const [ci, ai, bi, o] = offs as [number, number, number, number];

@@ -1,6 +1,7 @@
 import type { TypedArray } from "../../dtype.js";
+import { contiguousStrides } from "../../shape.js";
 import type { View } from "../backend.js";
-import { forEachRow, rowMajor } from "./rows.js";
+import { forEachRow } from "./rows.js";
 
 const NC = 256; // columns of B per panel: 4 rows of C x 256 stay in L1
 
@@ -114,11 +115,11 @@ export function matmul(a: View, b: View, out: TypedArray): void {
     // Neither layout fits a kernel: make B row-major once for all batches.
     const shape = b.shape;
     const tmp = new (b.data.constructor as new (n: number) => TypedArray)(shape.reduce((x, y) => x * y, 1));
-    forEachRow(shape, [b.strides, rowMajor(shape)], [b.offset, 0], (offs, len) => {
+    forEachRow(shape, [b.strides, contiguousStrides(shape)], [b.offset, 0], (offs, len) => {
       for (let i = 0; i < len; i++) tmp[offs[1]! + i] = b.data[offs[0]! + i * bs1]!;
     });
     Bdata = tmp;
-    Bs = rowMajor(shape);
+    Bs = contiguousStrides(shape);
     for (let d = 0; d < nd - 2; d++) if (b.strides[d] === 0) Bs[d] = 0;
     Bo = 0;
   }

@@ -36,17 +36,6 @@ export function forEachRow(
   }
 }
 
-/** Row-major strides of a contiguous array of `shape`. */
-export function rowMajor(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
-
 /** True when a view is row-major with no gaps (size-1 axes may have any stride). */
 export function isDense(shape: readonly number[], strides: readonly number[]): boolean {
   let s = 1;
