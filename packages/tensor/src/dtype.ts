@@ -4,6 +4,7 @@ export type DType = "float32" | "float64" | "int32";
 /** The typed arrays that back tensor storage. */
 export type TypedArray = Float32Array | Float64Array | Int32Array;
 
+/** Every dtype, in the order error messages list them. */
 export const DTYPES: readonly DType[] = ["float32", "float64", "int32"];
 
 /** Allocates a zero-filled typed array of `dtype` with `n` elements. */
@@ -26,10 +27,12 @@ export function dtypeOfArray(a: unknown): DType | undefined {
   return undefined;
 }
 
+/** Whether `dtype` holds floating-point values (float32, float64): the dtypes that can carry gradients. */
 export function isFloat(dtype: DType): boolean {
   return dtype !== "int32";
 }
 
+/** `dtype` if it names a dtype; otherwise throws naming `op` and the dtypes it accepts. */
 export function assertDType(op: string, dtype: unknown): DType {
   if (dtype === "float32" || dtype === "float64" || dtype === "int32") return dtype;
   throw new Error(`${op}: unknown dtype ${JSON.stringify(dtype)}; expected one of ${DTYPES.join(", ")}`);

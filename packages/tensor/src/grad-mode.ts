@@ -26,6 +26,7 @@ export interface GradNode {
 /** Global recording state: whether ops record, and whether call sites are kept for anomalies. */
 export const gradMode = { enabled: true, anomaly: false };
 
+/** Whether ops record the graph for differentiation now (false inside `noGrad`). */
 export function isGradEnabled(): boolean {
   return gradMode.enabled;
 }

@@ -7,8 +7,11 @@ import { defaultGenerator, type Generator } from "./random.js";
 import { normAxis, shapeStr } from "./shape.js";
 import { Tensor } from "./tensor.js";
 
+/** Options of `multinomial`. */
 export interface MultinomialOptions {
+  /** Draw with replacement, so a class may come up more than once per row (default false). */
   replacement?: boolean;
+  /** The seeded generator to draw from (default: the global one that `manualSeed` seeds). */
   generator?: Generator;
 }
 

@@ -1,6 +1,7 @@
 /** A tensor's shape: one non-negative length per axis; `[]` is a scalar. */
 export type Shape = readonly number[];
 
+/** The number of elements of a tensor of `shape`: the product of its axes (1 for a scalar `[]`). */
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
@@ -18,14 +19,9 @@ export function contiguousStrides(shape: Shape): number[] {
   return strides;
 }
 
+/** `shape` as error messages print it: `[2,3]`, `[]` for a scalar. */
 export function shapeStr(shape: Shape): string {
   return `[${shape.join(",")}]`;
-}
-
-export function sameShape(a: Shape, b: Shape): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** NumPy broadcasting of two shapes; throws naming `op` when they do not broadcast. */
@@ -65,6 +61,7 @@ export function normAxes(op: string, axis: number | readonly number[] | undefine
   return out.sort((x, y) => x - y);
 }
 
+/** `shape` copied if it is an array of non-negative integers; otherwise throws naming `op`. */
 export function checkShape(op: string, shape: unknown): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new Error(`${op}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);

@@ -29,11 +29,13 @@ export const engine: {
 export class Tensor {
   /** The storage: a typed array that views may share. */
   readonly data: TypedArray;
+  /** The length of each axis; `[]` for a scalar. */
   readonly shape: readonly number[];
   /** Elements to step in `data` for one step along each axis (0 for a broadcast axis). */
   readonly strides: readonly number[];
   /** Index in `data` of the first element. */
   readonly offset: number;
+  /** The element type: float32, float64 or int32. */
   readonly dtype: DType;
   /** The accumulated gradient, once `backward()` has reached this tensor (assignable). */
   grad: Tensor | null = null;
@@ -54,10 +56,12 @@ export class Tensor {
     this.offset = offset;
   }
 
+  /** The number of axes (0 for a scalar). */
   get ndim(): number {
     return this.shape.length;
   }
 
+  /** The number of elements: the product of the shape. */
   get size(): number {
     return sizeOf(this.shape);
   }
@@ -139,9 +143,4 @@ export function record<A>(prim: Primitive<A>, inputs: readonly Tensor[], out: Te
     }
   }
   return out;
-}
-
-/** A new contiguous tensor of `shape` over fresh or given storage. */
-export function fromStorage(data: TypedArray, shape: Shape): Tensor {
-  return new Tensor(data, shape);
 }

@@ -8,6 +8,7 @@ export interface View {
   readonly offset: number;
 }
 
+/** The elementwise ops of one operand that `Backend.unary` runs. */
 export type UnaryOp =
   | "neg"
   | "exp"
@@ -22,6 +23,7 @@ export type UnaryOp =
   | "square"
   | "sign";
 
+/** The elementwise ops of two operands that `Backend.binary` runs; comparisons write int32 0/1. */
 export type BinaryOp =
   | "add"
   | "sub"
@@ -37,6 +39,7 @@ export type BinaryOp =
   | "lt"
   | "le";
 
+/** The reductions that `Backend.reduce` runs; argmax/argmin write int32 indices. */
 export type ReduceOp = "sum" | "max" | "min" | "argmax" | "argmin";
 
 /**

@@ -15,6 +15,7 @@ interface ReduceAttrs {
   keepdims: boolean;
 }
 
+/** The axes a reduction runs over: one axis or several, negative counting from the end. */
 export type Axis = number | readonly number[];
 
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
