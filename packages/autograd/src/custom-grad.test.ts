@@ -26,6 +26,15 @@ const mulAndDiff = customGrad(
   mulAndDiffBackward,
   "mulAndDiff",
 );
+/** [sin x, cos x] with a hand-written backward that records in `seen` the cotangents it gets. */
+const sinCos = (seen: Tensor[][]) =>
+  customGrad(
+    (x: Tensor) => [T.sin(x), T.cos(x)],
+    (gs, [x]) => {
+      seen.push(gs);
+      return [T.sub(T.mul(gs[0]!, T.cos(x!)), T.mul(gs[1]!, T.sin(x!)))];
+    },
+  );
 const autogradMulAndDiff = (a: Tensor, b: Tensor) => [T.mul(a, b), T.sum(T.sub(a, b))];
 
 describe("customGrad with one output", () => {
@@ -112,13 +121,7 @@ describe("customGrad with several outputs", () => {
 
   it("an output that does not reach the loss gets a zero cotangent", () => {
     const seen: Tensor[][] = [];
-    const op = customGrad(
-      (x: Tensor) => [T.sin(x), T.cos(x)],
-      (gs, [x]) => {
-        seen.push(gs);
-        return [T.sub(T.mul(gs[0]!, T.cos(x!)), T.mul(gs[1]!, T.sin(x!)))];
-      },
-    );
+    const op = sinCos(seen);
     const x = r.normal([3]);
     x.requiresGrad = true;
     const [s] = op(x);
@@ -188,13 +191,7 @@ describe("customGrad with several outputs", () => {
 
   it("a retained graph runs backward again with fresh cotangents, zeros where none arrived", () => {
     const seen: Tensor[][] = [];
-    const op = customGrad(
-      (x: Tensor) => [T.sin(x), T.cos(x)],
-      (gs, [x]) => {
-        seen.push(gs);
-        return [T.sub(T.mul(gs[0]!, T.cos(x!)), T.mul(gs[1]!, T.sin(x!)))];
-      },
-    );
+    const op = sinCos(seen);
     const x = r.normal([3]);
     x.requiresGrad = true;
     const [s, c] = op(x);
