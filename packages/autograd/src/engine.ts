@@ -184,11 +184,18 @@ export function backward(root: Tensor, gradOutput: Tensor | undefined, opts: Bac
     );
   }
   const taken = new Set<ArrayBufferLike>([g.data.buffer]);
-  /** `lg` itself when no other tensor of this call holds its storage, else a copy. */
+  /**
+   * `lg` itself when no other tensor of this call holds its storage, else a copy. Under
+   * createGraph always a copy: `lg` may also be an input the recorded backward graph keeps.
+   */
   const owned = (t: Tensor, lg: Tensor): Tensor => {
     taken.add(t.data.buffer);
     const own =
-      lg.isContiguous && lg.offset === 0 && lg.data.length === lg.size && !taken.has(lg.data.buffer);
+      !opts.createGraph &&
+      lg.isContiguous &&
+      lg.offset === 0 &&
+      lg.data.length === lg.size &&
+      !taken.has(lg.data.buffer);
     const out = own ? lg : copyOf(lg);
     taken.add(out.data.buffer);
     return out;

@@ -2,7 +2,7 @@ import type { Tensor } from "@nablajs/tensor";
 import * as T from "@nablajs/tensor";
 import { assertAllClose } from "@nablajs/testing";
 import { describe, expect, it } from "vitest";
-import "./index.js";
+import { gradients } from "./index.js";
 import { inputs } from "./test-helpers.js";
 
 // `.grad` is written in place by optimizers and clipping, so no two may share storage, and none
@@ -67,5 +67,16 @@ describe("createGraph: the copies stay differentiable", () => {
     expect(b.grad!.data.buffer).not.toBe(a.grad!.data.buffer);
     T.sum(T.add(a.grad!, T.mul(b.grad!, 3))).backward();
     assertAllClose(c.grad!, T.full([3], 8, { dtype: "float64" })); // d/dc (2c + 3 * 2c) = 8
+  });
+
+  it("editing a .grad in place leaves the recorded backward graph alone", () => {
+    const a = leaf(r.normal([3]));
+    const b = leaf(r.normal([3]));
+    const c = r.normal([3]);
+    // d/da = c, and the same tensor c * 1 feeds d/db = 2 b (c * 1), which the graph records
+    T.sum(T.mul(T.add(a, T.square(b)), c)).backward(undefined, { createGraph: true });
+    a.grad!.data.fill(100); // an in-place optimizer step or clipping
+    const [gb] = gradients([T.sum(b.grad!)], [b], [T.ones([], { dtype: "float64" })]);
+    assertAllClose(gb!, T.mul(c, 2)); // d/db sum(2 b c) = 2 c
   });
 });
