@@ -1,10 +1,5 @@
 import { defineConfig } from "tsup";
+import { library } from "../../tooling/tsconfig/tsup.js";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/node.ts"],
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "es2022",
-});
+// Two entries: the browser-safe main one and `@nablajs/nn/node` with the file helpers.
+export default defineConfig({ ...library, entry: ["src/index.ts", "src/node.ts"] });

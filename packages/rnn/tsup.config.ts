@@ -1,10 +1,4 @@
 import { defineConfig } from "tsup";
+import { library } from "../../tooling/tsconfig/tsup.js";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "es2022",
-});
+export default defineConfig({ ...library, entry: [...library.entry] });
