@@ -4,74 +4,80 @@ import { contiguousStrides } from "../../shape.js";
 import type { BinaryOp, UnaryOp, View } from "../backend.js";
 import { forEachRow, isDense } from "./rows.js";
 
-/** out[o..o+n) = op(x[o..o+n)) on contiguous data: one tight loop per op, no calls per element. */
+// NOTE: one small function per op, not one function with a switch over the ops: V8 optimises a
+// small loop far better (an 8K-element add took 39.5 us inside the big switch, 8.8 us alone).
+
+type UnaryLoop = (x: TypedArray, xo: number, out: TypedArray, n: number) => void;
+
+/** out[0..n) = op(x[xo..xo+n)) on contiguous data: one tight loop per op, no calls per element. */
+const unaryLoops: Record<UnaryOp, UnaryLoop> = {
+  neg: (x, xo, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = -x[xo + i]!;
+  },
+  exp: (x, xo, out, n) => {
+    if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = expf(x[xo + i]!);
+    else for (let i = 0; i < n; i++) out[i] = Math.exp(x[xo + i]!);
+  },
+  log: (x, xo, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.log(x[xo + i]!);
+  },
+  sin: (x, xo, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.sin(x[xo + i]!);
+  },
+  cos: (x, xo, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.cos(x[xo + i]!);
+  },
+  tanh: (x, xo, out, n) => {
+    if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = tanhf(x[xo + i]!);
+    else for (let i = 0; i < n; i++) out[i] = Math.tanh(x[xo + i]!);
+  },
+  sigmoid: (x, xo, out, n) => {
+    if (out instanceof Float32Array) {
+      for (let i = 0; i < n; i++) out[i] = sigmoidf(x[xo + i]!);
+      return;
+    }
+    // NOTE: split by sign so exp never overflows: 1/(1+e^-v) for v >= 0, e^v/(1+e^v) otherwise.
+    for (let i = 0; i < n; i++) {
+      const v = x[xo + i]!;
+      if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
+      else {
+        const e = Math.exp(v);
+        out[i] = e / (1 + e);
+      }
+    }
+  },
+  relu: (x, xo, out, n) => {
+    for (let i = 0; i < n; i++) {
+      const v = x[xo + i]!;
+      out[i] = v <= 0 ? 0 : v; // NaN <= 0 is false: NaN propagates, as in PyTorch
+    }
+  },
+  sqrt: (x, xo, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[xo + i]!);
+  },
+  abs: (x, xo, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.abs(x[xo + i]!);
+  },
+  square: (x, xo, out, n) => {
+    for (let i = 0; i < n; i++) {
+      const v = x[xo + i]!;
+      out[i] = v * v;
+    }
+  },
+  sign: (x, xo, out, n) => {
+    for (let i = 0; i < n; i++) {
+      const v = x[xo + i]!;
+      out[i] = v > 0 ? 1 : v < 0 ? -1 : v; // keeps 0 and NaN
+    }
+  },
+};
+
+/** out[0..n) = op(x[xo..xo+n)) on contiguous data. */
 export function unaryFlat(op: UnaryOp, x: TypedArray, xo: number, out: TypedArray, n: number): void {
-  switch (op) {
-    case "neg":
-      for (let i = 0; i < n; i++) out[i] = -x[xo + i]!;
-      return;
-    case "exp":
-      if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = expf(x[xo + i]!);
-      else for (let i = 0; i < n; i++) out[i] = Math.exp(x[xo + i]!);
-      return;
-    case "log":
-      for (let i = 0; i < n; i++) out[i] = Math.log(x[xo + i]!);
-      return;
-    case "sin":
-      for (let i = 0; i < n; i++) out[i] = Math.sin(x[xo + i]!);
-      return;
-    case "cos":
-      for (let i = 0; i < n; i++) out[i] = Math.cos(x[xo + i]!);
-      return;
-    case "tanh":
-      if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = tanhf(x[xo + i]!);
-      else for (let i = 0; i < n; i++) out[i] = Math.tanh(x[xo + i]!);
-      return;
-    case "sigmoid":
-      if (out instanceof Float32Array) {
-        for (let i = 0; i < n; i++) out[i] = sigmoidf(x[xo + i]!);
-        return;
-      }
-      // NOTE: split by sign so exp never overflows: 1/(1+e^-v) for v >= 0, e^v/(1+e^v) otherwise.
-      for (let i = 0; i < n; i++) {
-        const v = x[xo + i]!;
-        if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
-        else {
-          const e = Math.exp(v);
-          out[i] = e / (1 + e);
-        }
-      }
-      return;
-    case "relu":
-      for (let i = 0; i < n; i++) {
-        const v = x[xo + i]!;
-        out[i] = v <= 0 ? 0 : v; // NaN <= 0 is false: NaN propagates, as in PyTorch
-      }
-      return;
-    case "sqrt":
-      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[xo + i]!);
-      return;
-    case "abs":
-      for (let i = 0; i < n; i++) out[i] = Math.abs(x[xo + i]!);
-      return;
-    case "square":
-      for (let i = 0; i < n; i++) {
-        const v = x[xo + i]!;
-        out[i] = v * v;
-      }
-      return;
-    case "sign":
-      for (let i = 0; i < n; i++) {
-        const v = x[xo + i]!;
-        out[i] = v > 0 ? 1 : v < 0 ? -1 : v; // keeps 0 and NaN
-      }
-      return;
-  }
+  unaryLoops[op](x, xo, out, n);
 }
 
-/** out[o + i] = a[ai + i*sa] op b[bi + i*sb] for i < n. */
-function binaryRow(
-  op: BinaryOp,
+type BinaryLoop = (
   a: TypedArray,
   ai: number,
   sa: number,
@@ -81,57 +87,58 @@ function binaryRow(
   out: TypedArray,
   o: number,
   n: number,
-): void {
-  switch (op) {
-    case "add":
-      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! + b[bi + i * sb]!;
-      return;
-    case "sub":
-      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! - b[bi + i * sb]!;
-      return;
-    case "mul":
-      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! * b[bi + i * sb]!;
-      return;
-    case "div":
-      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! / b[bi + i * sb]!;
-      return;
-    case "pow":
-      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! ** b[bi + i * sb]!;
-      return;
-    case "maximum":
-      for (let i = 0; i < n; i++) {
-        const x = a[ai + i * sa]!;
-        const y = b[bi + i * sb]!;
-        out[o + i] = x > y || x !== x ? x : y; // NaN propagates, as in PyTorch
-      }
-      return;
-    case "minimum":
-      for (let i = 0; i < n; i++) {
-        const x = a[ai + i * sa]!;
-        const y = b[bi + i * sb]!;
-        out[o + i] = x < y || x !== x ? x : y;
-      }
-      return;
-    case "eq":
-      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! === b[bi + i * sb]! ? 1 : 0;
-      return;
-    case "ne":
-      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! !== b[bi + i * sb]! ? 1 : 0;
-      return;
-    case "gt":
-      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! > b[bi + i * sb]! ? 1 : 0;
-      return;
-    case "ge":
-      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! >= b[bi + i * sb]! ? 1 : 0;
-      return;
-    case "lt":
-      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! < b[bi + i * sb]! ? 1 : 0;
-      return;
-    case "le":
-      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! <= b[bi + i * sb]! ? 1 : 0;
-      return;
-  }
-}
+) => void;
+
+/** out[o + i] = a[ai + i*sa] op b[bi + i*sb] for i < n; comparisons write 1 or 0. */
+const binaryLoops: Record<BinaryOp, BinaryLoop> = {
+  add: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! + b[bi + i * sb]!;
+  },
+  sub: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! - b[bi + i * sb]!;
+  },
+  mul: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! * b[bi + i * sb]!;
+  },
+  div: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! / b[bi + i * sb]!;
+  },
+  pow: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! ** b[bi + i * sb]!;
+  },
+  maximum: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let i = 0; i < n; i++) {
+      const x = a[ai + i * sa]!;
+      const y = b[bi + i * sb]!;
+      out[o + i] = x > y || x !== x ? x : y; // NaN propagates, as in PyTorch
+    }
+  },
+  minimum: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let i = 0; i < n; i++) {
+      const x = a[ai + i * sa]!;
+      const y = b[bi + i * sb]!;
+      out[o + i] = x < y || x !== x ? x : y;
+    }
+  },
+  eq: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! === b[bi + i * sb]! ? 1 : 0;
+  },
+  ne: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! !== b[bi + i * sb]! ? 1 : 0;
+  },
+  gt: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! > b[bi + i * sb]! ? 1 : 0;
+  },
+  ge: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! >= b[bi + i * sb]! ? 1 : 0;
+  },
+  lt: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! < b[bi + i * sb]! ? 1 : 0;
+  },
+  le: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! <= b[bi + i * sb]! ? 1 : 0;
+  },
+};
 
 const allZero = (s: readonly number[]) => s.every((v) => v === 0);
 
@@ -142,7 +149,7 @@ export function binary(op: BinaryOp, a: View, b: View, out: TypedArray): void {
   const bDense = isDense(shape, b.strides);
   // Fast paths: whole arrays, or one side a broadcast scalar.
   if ((aDense || allZero(a.strides)) && (bDense || allZero(b.strides))) {
-    binaryRow(op, a.data, a.offset, aDense ? 1 : 0, b.data, b.offset, bDense ? 1 : 0, out, 0, n);
+    binaryLoops[op](a.data, a.offset, aDense ? 1 : 0, b.data, b.offset, bDense ? 1 : 0, out, 0, n);
     return;
   }
   const nd = shape.length;
@@ -153,7 +160,7 @@ export function binary(op: BinaryOp, a: View, b: View, out: TypedArray): void {
     [a.strides, b.strides, contiguousStrides(shape)],
     [a.offset, b.offset, 0],
     (offs, len) => {
-      binaryRow(op, a.data, offs[0]!, sa, b.data, offs[1]!, sb, out, offs[2]!, len);
+      binaryLoops[op](a.data, offs[0]!, sa, b.data, offs[1]!, sb, out, offs[2]!, len);
     },
   );
 }
