@@ -191,6 +191,7 @@ export class WasmGemm {
         k0 > 0 ? 1 : 0,
       );
     }
-    for (let i = 0; i < m; i++) c.set(mem.subarray(cp + i * n8, cp + i * n8 + n), co + i * n);
+    if (n8 === n) c.set(mem.subarray(cp, cp + m * n), co);
+    else for (let i = 0; i < m; i++) c.set(mem.subarray(cp + i * n8, cp + i * n8 + n), co + i * n);
   }
 }
