@@ -68,3 +68,14 @@ export function checkShape(op: string, shape: unknown): number[] {
   }
   return shape.slice();
 }
+
+/** True when a view is row-major with no gaps (size-1 axes may have any stride). */
+export function isDense(shape: readonly number[], strides: readonly number[]): boolean {
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const d = shape[i]!;
+    if (d !== 1 && strides[i] !== s) return false;
+    s *= d;
+  }
+  return true;
+}

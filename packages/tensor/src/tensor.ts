@@ -1,6 +1,6 @@
 import { type DType, dtypeOfArray, isFloat, type TypedArray } from "./dtype.js";
 import { type GradNode, gradMode, type Primitive } from "./grad-mode.js";
-import { contiguousStrides, type Shape, sizeOf } from "./shape.js";
+import { contiguousStrides, isDense, type Shape, sizeOf } from "./shape.js";
 
 /** A gradient hook: sees the gradient flowing into a tensor and may return a replacement. */
 export type GradHook = (grad: Tensor) => Tensor | undefined | void;
@@ -122,13 +122,7 @@ export class Tensor {
 
   /** Whether the elements are laid out row-major with no gaps starting at `offset`. */
   get isContiguous(): boolean {
-    let s = 1;
-    for (let i = this.shape.length - 1; i >= 0; i--) {
-      const d = this.shape[i]!;
-      if (d !== 1 && this.strides[i] !== s) return false;
-      s *= d;
-    }
-    return true;
+    return isDense(this.shape, this.strides);
   }
 }
 
