@@ -31,16 +31,8 @@ export interface Operands {
   bhh: TypedArray | null;
 }
 
-/** The gradients a fused backward returns, in the layout of `Operands`. */
-export interface OperandGrads {
-  x: TypedArray;
-  h0: TypedArray;
-  c0: TypedArray | null;
-  wih: TypedArray;
-  whh: TypedArray;
-  bih: TypedArray | null;
-  bhh: TypedArray | null;
-}
+/** The gradients a fused backward returns: one per operand, in the layout of `Operands`. */
+export type OperandGrads = Operands;
 
 /** The scalar functions of the gate loops: float32-accurate (about 2x faster) for float32, Math's for float64. */
 export function activations(seq: Sequence): { exp: (x: number) => number; tanh: (x: number) => number } {
