@@ -1,0 +1,7 @@
+#include "bind/register.h"
+
+namespace nabla {
+
+void registerGemm(Napi::Env, Napi::Object) {}
+
+}  // namespace nabla

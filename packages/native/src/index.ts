@@ -1,0 +1,36 @@
+import { createRequire } from "node:module";
+import type { ElementwiseKernels } from "./elementwise.js";
+import type { GemmKernels } from "./gemm.js";
+import type { RecurrentKernels } from "./recurrent.js";
+
+export type { ElementwiseKernels } from "./elementwise.js";
+export type { GemmKernels } from "./gemm.js";
+export type { RecurrentKernels } from "./recurrent.js";
+
+/** The compiled kernels (csrc/bind/*.cc give each one's contract). */
+export interface NativeAddon extends GemmKernels, ElementwiseKernels, RecurrentKernels {
+  /** The instruction set the kernels run: "avx512", "avx2" or "scalar". */
+  isa(): string;
+}
+
+/** The addon, or why it could not load. */
+export type LoadResult = { addon: NativeAddon; error: null } | { addon: null; error: string };
+
+let cached: LoadResult | undefined;
+
+/** Loads the addon built at install (build/Release/nabla_native.node), once. */
+export function loadNative(): LoadResult {
+  if (cached !== undefined) return cached;
+  const require = createRequire(import.meta.url);
+  try {
+    cached = { addon: require("../build/Release/nabla_native.node") as NativeAddon, error: null };
+  } catch (e) {
+    let why = (e as Error).message;
+    try {
+      const status = require("../build/status.json") as { ok: boolean; why: string };
+      if (!status.ok) why = `the addon did not compile at install: ${status.why}`;
+    } catch {}
+    cached = { addon: null, error: why };
+  }
+  return cached;
+}
