@@ -1,0 +1,124 @@
+// AVX2 + FMA micro-kernels. float: a 6 x 16 tile of C in 12 ymm accumulators (6 rows x 2 vectors
+// of 8); double: 6 x 8 (6 rows x 2 vectors of 4). With the 2 B vectors and the broadcast A value
+// that is 15 of the 16 ymm registers. Per step of k: load the NR-wide row of the B panel,
+// broadcast each of the MR values of the A panel, one FMA per accumulator. Remainder path: a tile
+// with fewer rows runs the same code instantiated for that many rows, fewer columns are stored
+// through lane masks (the packed B panel is zero-padded).
+#include <immintrin.h>
+
+#include <utility>
+
+#include "gemm/kernels.h"
+#include "gemm/pack-inl.h"
+
+namespace nabla::avx2 {
+namespace {
+
+template <class T>
+struct Vec;
+
+template <>
+struct Vec<float> {
+  using V = __m256;
+  static constexpr int kWidth = 8;
+  static V zero() { return _mm256_setzero_ps(); }
+  static V load(const float* p) { return _mm256_load_ps(p); }
+  static V broadcast(const float* p) { return _mm256_broadcast_ss(p); }
+  static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+  static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static __m256i lanes(int n) {  // all-ones in the first n lanes
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  }
+  static V loadMasked(__m256i m, const float* p) { return _mm256_maskload_ps(p, m); }
+  static void storeMasked(float* p, __m256i m, V v) { _mm256_maskstore_ps(p, m, v); }
+};
+
+template <>
+struct Vec<double> {
+  using V = __m256d;
+  static constexpr int kWidth = 4;
+  static V zero() { return _mm256_setzero_pd(); }
+  static V load(const double* p) { return _mm256_load_pd(p); }
+  static V broadcast(const double* p) { return _mm256_broadcast_sd(p); }
+  static V fma(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
+  static V add(V a, V b) { return _mm256_add_pd(a, b); }
+  static __m256i lanes(int n) {
+    return _mm256_cmpgt_epi64(_mm256_set1_epi64x(n), _mm256_setr_epi64x(0, 1, 2, 3));
+  }
+  static V loadMasked(__m256i m, const double* p) { return _mm256_maskload_pd(p, m); }
+  static void storeMasked(double* p, __m256i m, V v) { _mm256_maskstore_pd(p, m, v); }
+};
+
+constexpr int kNV = 2;  // vectors per row of the tile
+template <class T>
+constexpr int kMR = 6;
+template <class T>
+constexpr int kNR = kNV * Vec<T>::kWidth;
+
+// C[R, cols] (+)= A panel (stride MR) times B panel (stride NR), R <= MR rows.
+template <class T, int R>
+void tileRows(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int cols, bool add) {
+  using O = Vec<T>;
+  constexpr int mr = kMR<T>, nr = kNR<T>, w = O::kWidth;
+  typename O::V acc[R][kNV];
+  for (int i = 0; i < R; ++i) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + nr - 1), _MM_HINT_T0);
+    for (int v = 0; v < kNV; ++v) acc[i][v] = O::zero();
+  }
+  for (int p = 0; p < kc; ++p, a += mr, b += nr) {
+    typename O::V bv[kNV];
+    for (int v = 0; v < kNV; ++v) bv[v] = O::load(b + v * w);
+    for (int i = 0; i < R; ++i) {
+      typename O::V ai = O::broadcast(a + i);
+      for (int v = 0; v < kNV; ++v) acc[i][v] = O::fma(ai, bv[v], acc[i][v]);
+    }
+  }
+  if (cols == nr) {
+    for (int i = 0; i < R; ++i, c += ldc)
+      for (int v = 0; v < kNV; ++v) {
+        typename O::V r = acc[i][v];
+        if (add) r = O::add(r, O::loadMasked(O::lanes(w), c + v * w));
+        O::storeMasked(c + v * w, O::lanes(w), r);
+      }
+    return;
+  }
+  __m256i mask[kNV];
+  for (int v = 0; v < kNV; ++v) mask[v] = O::lanes(cols - v * w);
+  for (int i = 0; i < R; ++i, c += ldc)
+    for (int v = 0; v < kNV; ++v) {
+      typename O::V r = acc[i][v];
+      if (add) r = O::add(r, O::loadMasked(mask[v], c + v * w));
+      O::storeMasked(c + v * w, mask[v], r);
+    }
+}
+
+template <class T>
+using TileFn = void (*)(int, const T*, const T*, T*, ptrdiff_t, int, bool);
+
+template <class T, size_t... R>
+void tileDispatch(std::index_sequence<R...>, int kc, const T* a, const T* b, T* c, ptrdiff_t ldc,
+                  int rows, int cols, bool add) {
+  static constexpr TileFn<T> byRows[] = {tileRows<T, R + 1>...};
+  byRows[rows - 1](kc, a, b, c, ldc, cols, add);
+}
+
+template <class T>
+void tile(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int rows, int cols, bool add) {
+  tileDispatch<T>(std::make_index_sequence<kMR<T>>{}, kc, a, b, c, ldc, rows, cols, add);
+}
+
+}  // namespace
+
+const GemmKernels<float> kGemmF32 = {"avx2",      kMR<float>,
+                                     kNR<float>,  256,
+                                     192,         4096,
+                                     tile<float>, packAPanel<float, kMR<float>>,
+                                     packBPanel<float, kNR<float>>};
+const GemmKernels<double> kGemmF64 = {"avx2",       kMR<double>,
+                                      kNR<double>,  256,
+                                      96,           2048,
+                                      tile<double>, packAPanel<double, kMR<double>>,
+                                      packBPanel<double, kNR<double>>};
+
+}  // namespace nabla::avx2

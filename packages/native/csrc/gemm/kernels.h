@@ -1,0 +1,48 @@
+// The micro-kernels of one instruction set for one dtype, as the GEMM driver (driver.cc) sees
+// them. Each set lives in one file compiled for its instruction set: avx512/gemm.cc,
+// avx2/gemm.cc, and the portable gemm/scalar.cc, which is also the reference the tests compare
+// the others against.
+//
+// Packed layouts: an A panel holds MR rows of A for kc steps, a[p * mr + i] = A[i, p]; a B panel
+// holds NR columns of B for kc steps, b[p * nr + j] = B[p, j]. Rows and columns past the edge of
+// the matrix are zero in the panels, so the micro-kernel always multiplies whole panels and only
+// its stores look at the true tile size.
+#pragma once
+
+#include <cstddef>
+
+namespace nabla {
+
+template <class T>
+struct GemmKernels {
+  const char* isa;
+  int mr, nr;  // the register tile: MR rows x NR columns of C
+  int kc, mc;  // cache blocks: an A block of MC x KC and a B panel of KC x NR stay in cache
+  int nc;      // columns of B packed at a time
+  // C[i, j] (+)= sum_{p < kc} a[p * mr + i] * b[p * nr + j] for i < rows <= mr, j < cols <= nr;
+  // it adds to C when add, else overwrites it.
+  void (*tile)(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int rows, int cols, bool add);
+  // One A panel: rows [0, rows) of A (A[i, p] = a[i * s0 + p * s1]) for p < kc, rows <= mr.
+  void (*packA)(int rows, int kc, const T* a, ptrdiff_t s0, ptrdiff_t s1, T* dst);
+  // One B panel: columns [0, cols) of B (B[p, j] = b[p * s0 + j * s1]) for p < kc, cols <= nr.
+  void (*packB)(int kc, int cols, const T* b, ptrdiff_t s0, ptrdiff_t s1, T* dst);
+};
+
+namespace scalar {
+extern const GemmKernels<float> kGemmF32;
+extern const GemmKernels<double> kGemmF64;
+}  // namespace scalar
+namespace avx2 {
+extern const GemmKernels<float> kGemmF32;
+extern const GemmKernels<double> kGemmF64;
+}  // namespace avx2
+namespace avx512 {
+extern const GemmKernels<float> kGemmF32;
+extern const GemmKernels<double> kGemmF64;
+}  // namespace avx512
+
+// The set in use for T (see setGemmIsa in gemm.h).
+template <class T>
+const GemmKernels<T>& activeKernels();
+
+}  // namespace nabla
