@@ -1,5 +1,4 @@
-import { noGrad } from "@nablajs/autograd";
-import { div, type Generator, multinomial, reshape, softmax, Tensor, topk } from "@nablajs/tensor";
+import { div, type Generator, multinomial, noGrad, reshape, softmax, Tensor, topk } from "@nablajs/tensor";
 import type { Vocab } from "./corpus.js";
 import type { CharLM, LmState } from "./model.js";
 

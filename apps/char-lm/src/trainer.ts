@@ -1,7 +1,6 @@
-import { noGrad } from "@nablajs/autograd";
 import { crossEntropy } from "@nablajs/losses";
-import { Adam, clipGradNorm } from "@nablajs/optim";
-import { Generator, reshape, type Tensor } from "@nablajs/tensor";
+import { Adam, CosineAnnealingLR, clipGradNorm } from "@nablajs/optim";
+import { Generator, noGrad, reshape, type Tensor } from "@nablajs/tensor";
 import { sampleBatch, sequentialBatches } from "./batches.js";
 import { splitCorpus, Vocab } from "./corpus.js";
 import { CharLM, type ModelConfig } from "./model.js";
@@ -60,6 +59,8 @@ export class Trainer {
   readonly vocab: Vocab;
   readonly model: CharLM;
   readonly optimizer: Adam;
+  /** The learning rate decays along a cosine from lr to lr * minLrRatio over the run. */
+  readonly schedule: CosineAnnealingLR;
   readonly config: TrainConfig;
   step = 0;
   readonly history: { step: number; loss: number }[] = [];
@@ -77,18 +78,16 @@ export class Trainer {
     this.batchRng = new Generator(this.config.seed + 1);
     this.model = new CharLM(this.modelConfig(), { generator: this.modelRng });
     this.optimizer = new Adam(this.model.parameters(), { lr: this.config.lr });
+    const { lr, minLrRatio, steps } = this.config;
+    this.schedule = new CosineAnnealingLR(this.optimizer, {
+      tMax: Math.max(1, steps),
+      etaMin: lr * minLrRatio,
+    });
   }
 
   modelConfig(): ModelConfig {
     const { embedDim, hiddenSize, numLayers, dropout } = this.config;
     return { vocabSize: this.vocab.size, embedDim, hiddenSize, numLayers, dropout };
-  }
-
-  /** The learning rate at `step`: cosine from lr to lr * minLrRatio over the run. */
-  lrAt(step: number): number {
-    const { lr, minLrRatio, steps } = this.config;
-    const progress = Math.min(1, step / Math.max(1, steps));
-    return lr * (minLrRatio + (1 - minLrRatio) * 0.5 * (1 + Math.cos(Math.PI * progress)));
   }
 
   /** One optimisation step on a fresh random batch. */
@@ -101,9 +100,9 @@ export class Trainer {
     this.optimizer.zeroGrad();
     loss.backward();
     const gradNorm = clipGradNorm(this.model.parameters(), clip);
-    const lr = this.lrAt(this.step);
-    for (const group of this.optimizer.paramGroups) group.lr = lr;
+    const lr = this.optimizer.paramGroups[0]!.lr;
     this.optimizer.step();
+    this.schedule.step();
     this.step++;
     const value = loss.item();
     this.history.push({ step: this.step, loss: value });
@@ -138,6 +137,7 @@ export class Trainer {
       config: this.config,
       vocab: this.vocab.chars.join(""),
       step: this.step,
+      schedule: this.schedule.stateDict(),
       batchRng: this.batchRng.getState(),
       modelRng: this.modelRng.getState(),
       history: this.history,
@@ -166,6 +166,7 @@ export class Trainer {
     trainer.batchRng.setState(meta.batchRng);
     trainer.modelRng.setState(meta.modelRng);
     trainer.step = meta.step;
+    trainer.schedule.loadStateDict(meta.schedule);
     trainer.history.push(...meta.history);
     trainer.valHistory.push(...meta.valHistory);
     return trainer;

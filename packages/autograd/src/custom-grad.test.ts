@@ -95,6 +95,56 @@ describe("customGrad with one output", () => {
   });
 });
 
+describe("customGrad with saved state and the pass context", () => {
+  it("the forward's { outputs, saved } reaches backward as ctx.saved, per call", () => {
+    // exp saves its own output; the backward reads it instead of recomputing
+    const savedExp = customGrad(
+      (x: Tensor) => {
+        const e = T.exp(x);
+        return { outputs: e, saved: { e, calls: 1 } };
+      },
+      (g, _inputs, _out, ctx) => [T.mul(g, ctx.saved.e)],
+      "savedExp",
+    );
+    const [x1, x2] = [r.normal([3]), r.normal([3])];
+    x1.requiresGrad = true;
+    x2.requiresGrad = true;
+    const [y1, y2] = [savedExp(x1), savedExp(x2)];
+    expect(y1.gradFn!.attrs).not.toBe(y2.gradFn!.attrs);
+    const [g1] = gradients([y1], [x1], [T.onesLike(y1)]);
+    assertAllClose(g1!, T.exp(x1), exact);
+    expect(gradcheck(savedExp, [r.normal([3])])).toBe(true);
+    // saved values are constants (the forward runs unrecorded): a second derivative through
+    // them would be wrong, and the check says so instead of returning it
+    expect(() => gradgradcheck(savedExp, [r.normal([3])])).toThrow(/savedExp: a higher-order derivative/);
+  });
+
+  it("ctx.createGraph tells the backward whether it is recorded", () => {
+    const flags: boolean[] = [];
+    const op = customGrad(
+      (x: Tensor) => T.sin(x),
+      (g, [x], _o, ctx) => {
+        flags.push(ctx.createGraph);
+        return [T.mul(g, T.cos(x!))];
+      },
+    );
+    const x = r.normal([2]);
+    x.requiresGrad = true;
+    gradients([T.sum(op(x))], [x], [T.ones([], { dtype: "float64" })]);
+    expect(flags).toEqual([false]);
+    gradients([T.sum(op(x))], [x], [T.ones([], { dtype: "float64" })], { createGraph: true });
+    // the higher-order pass probes the backward once with constant cotangents, then runs it
+    expect(flags).toEqual([false, true, true]);
+  });
+
+  it("a forward returning some other object is a clear error", () => {
+    const op = customGrad((() => ({ values: 1 })) as never, () => [null], "odd");
+    expect(() => op(r.normal([2]))).toThrow(
+      /odd: forward returned an object; return the outputs, or \{ outputs, saved \}/,
+    );
+  });
+});
+
 describe("customGrad with several outputs", () => {
   const [a, b] = [r.normal([2, 3]), r.normal([2, 3])];
 
@@ -225,14 +275,17 @@ describe("gradcheck catches wrong derivatives", () => {
     );
   });
 
-  it("a right first derivative that is not differentiable fails gradgradcheck only", () => {
+  it("a right first derivative that is not differentiable fails gradgradcheck only, naming the op", () => {
     const cube = customGrad(
       (x: Tensor) => T.pow(x, 3),
-      (g, [x]) => [T.mul(g, T.mul(T.square(T.detach(x!)), 3))], // detach hides x from the second derivative
+      (g, [x]) => [T.mul(T.detach(g), T.mul(T.square(T.detach(x!)), 3))], // detach hides g and x
+      "cube",
     );
     const x = r.normal([3]);
     expect(gradcheck(cube, [x])).toBe(true);
-    expect(() => gradgradcheck(cube, [x])).toThrow(/gradcheck: input 0 \[3\]/);
+    expect(() => gradgradcheck(cube, [x])).toThrow(
+      /cube: a higher-order derivative .* input 0 from the input.s values outside tensor ops/,
+    );
   });
 
   it("skips int32 inputs and never changes the caller's inputs", () => {

@@ -1,41 +1,9 @@
-import { concat, detach, enableGrad, ones, reshape, Tensor, zerosLike } from "@nablajs/tensor";
-import { runBackward } from "./engine.js";
+import { concat, detach, enableGrad, gradients, ones, reshape, type Tensor } from "@nablajs/tensor";
 import { checkFn, checkLike, checkOutput, outerGraph, traceArgs } from "./trace.js";
 
 /** Which arguments to differentiate: one index (the result is one gradient) or several (an array). */
 export interface ArgnumsOptions {
   argnums?: number | readonly number[];
-}
-
-/**
- * Gradients of sum_i <outputs[i], cotangents[i]> with respect to `inputs` (zeros where an input
- * does not affect the outputs), without touching any `.grad`. As torch.autograd.grad:
- * `createGraph` records the computation so the result can be differentiated again.
- */
-export function gradients(
-  outputs: readonly Tensor[],
-  inputs: readonly Tensor[],
-  cotangents: readonly Tensor[],
-  opts: { createGraph?: boolean; retainGraph?: boolean } = {},
-): Tensor[] {
-  if (!Array.isArray(outputs) || !Array.isArray(inputs) || !Array.isArray(cotangents))
-    throw new Error("gradients: outputs, inputs and cotangents must be arrays of tensors");
-  if (cotangents.length !== outputs.length)
-    throw new Error(`gradients: ${outputs.length} outputs but ${cotangents.length} cotangents`);
-  outputs.forEach((o, i) => {
-    checkOutput("gradients", o);
-    checkLike("gradients", `cotangent ${i}`, cotangents[i], o, `output ${i}`);
-  });
-  inputs.forEach((x, i) => {
-    if (!(x instanceof Tensor)) throw new Error(`gradients: input ${i} must be a Tensor`);
-  });
-  const live = outputs.map((o, i) => [o, cotangents[i]!] as const).filter(([o]) => o.requiresGrad);
-  const grads = runBackward(
-    live.map(([o]) => o),
-    live.map(([, c]) => c),
-    { ...opts, keep: inputs },
-  );
-  return inputs.map((x) => grads.get(x) ?? zerosLike(x));
 }
 
 /** f at the traced arguments, its gradient(s) and whether an outer graph is being recorded. */

@@ -1,5 +1,5 @@
-import { enableGrad, Generator, noGrad, randn, reshape, shapeStr, Tensor } from "@nablajs/tensor";
-import { flatConcat, gradients, vjp } from "./functional.js";
+import { enableGrad, Generator, gradients, noGrad, randn, reshape, shapeStr, Tensor } from "@nablajs/tensor";
+import { flatConcat, vjp } from "./functional.js";
 import { checkFn, checkOutput } from "./trace.js";
 
 export interface GradcheckOptions {

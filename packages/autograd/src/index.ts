@@ -1,11 +1,22 @@
-import "./engine.js";
-import "./retain-grad.js";
-
-export { enableGrad, isGradEnabled, noGrad } from "@nablajs/tensor";
-export { detectAnomaly } from "./anomaly.js";
-export { type CustomBackward, customGrad } from "./custom-grad.js";
-export { backward, type GradientsOptions, runBackward, sumToShape } from "./engine.js";
-export { type ArgnumsOptions, flatConcat, grad, gradients, valueAndGrad, vjp } from "./functional.js";
+// The functional transforms of the calculus. The chain rule itself (backward, gradients,
+// customGrad, hooks, anomaly detection, grad modes) lives in @nablajs/tensor; it is re-exported
+// here so that one import gives a user the whole of autograd.
+export {
+  type CustomBackward,
+  type CustomContext,
+  type CustomForwardResult,
+  type CustomGradOptions,
+  customGrad,
+  detectAnomaly,
+  enableGrad,
+  gradients,
+  isGradEnabled,
+  noGrad,
+  retainGrad,
+  runBackward,
+  sumToShape,
+  type VjpContext,
+} from "@nablajs/tensor";
+export { type ArgnumsOptions, flatConcat, grad, valueAndGrad, vjp } from "./functional.js";
 export { type GradcheckOptions, gradcheck, gradgradcheck } from "./gradcheck.js";
 export { hessian, hvp, jacobian, jvp } from "./jacobian.js";
-export { retainGrad } from "./retain-grad.js";

@@ -1,5 +1,5 @@
-import { detach, enableGrad, reshape, stack, type Tensor, zeros } from "@nablajs/tensor";
-import { gradients, traceGrad } from "./functional.js";
+import { detach, enableGrad, gradients, reshape, stack, type Tensor, zeros } from "@nablajs/tensor";
+import { traceGrad } from "./functional.js";
 import { argList, checkFn, checkLike, checkOutput, outerGraph, traceArgs } from "./trace.js";
 
 /**

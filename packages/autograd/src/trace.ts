@@ -1,5 +1,4 @@
-import { shapeStr, Tensor, transpose } from "@nablajs/tensor";
-import { reachesLeaf } from "./engine.js";
+import { reachesLeaf, shapeStr, Tensor, transpose } from "@nablajs/tensor";
 
 // Argument checks and tracing shared by the functional transforms.
 

@@ -48,8 +48,3 @@ export function checkBroadcastsTo(op: string, w: Tensor, what: string, shape: re
   })();
   if (!ok) throw new Error(`${op}: ${what} ${shapeStr(w.shape)} does not broadcast to ${shapeStr(shape)}`);
 }
-
-/** The elements of `t` in row-major order: its own storage when contiguous, else a copy. */
-export function flat(t: Tensor): TypedArray {
-  return t.isContiguous ? t.data.subarray(t.offset, t.offset + t.size) : t.toTypedArray();
-}

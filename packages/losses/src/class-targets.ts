@@ -1,5 +1,5 @@
-import { shapeStr, type Tensor } from "@nablajs/tensor";
-import { checkFloat, checkTensor, flat } from "./checks.js";
+import { contiguousData, shapeStr, type Tensor } from "@nablajs/tensor";
+import { checkFloat, checkTensor } from "./checks.js";
 import { checkReduction, type Reduction } from "./reduction.js";
 
 /** Options shared by the losses over class indices (`crossEntropy`, `nll`). */
@@ -67,9 +67,9 @@ export function classTargets(
         `${op}: weight must be ${x.dtype} of shape [${classes}], got ${wt.dtype} ${shapeStr(wt.shape)}`,
       );
     }
-    w = Float64Array.from(flat(wt));
+    w = Float64Array.from(contiguousData(wt));
   }
-  const src = flat(t);
+  const src = contiguousData(t);
   const y = new Int32Array(src.length);
   let total = 0;
   for (let i = 0; i < src.length; i++) {

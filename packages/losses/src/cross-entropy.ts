@@ -1,15 +1,4 @@
-import {
-  allocate,
-  isGradEnabled,
-  mul,
-  primitive,
-  record,
-  reshape,
-  softmax,
-  sub,
-  Tensor,
-} from "@nablajs/tensor";
-import { flat } from "./checks.js";
+import { allocate, contiguousData, customGrad, mul, reshape, softmax, sub, Tensor } from "@nablajs/tensor";
 import { type ClassLossOptions, type ClassTargets, classTargets, targetWeights } from "./class-targets.js";
 
 /** Options of `crossEntropy`. */
@@ -43,23 +32,22 @@ function rowCotangent(g: Tensor, s: Saved): Tensor {
 }
 
 // d loss / dx = g (a * softmax(x) - q): softmax minus the (weighted, smoothed) one-hot target.
-const rule = primitive<Saved>("crossEntropy", (g, [x], _, s) => {
-  if (!isGradEnabled()) return [fastGrad(g, x!, s)];
-  // Recorded (a Hessian was asked for): the same formula in differentiable ops.
+function recordedGrad(g: Tensor, x: Tensor, s: Saved): Tensor {
+  // For a Hessian (createGraph): the same formula in differentiable ops.
   const [a, q] = weightsOf(s);
-  const dt = x!.dtype;
+  const dt = x.dtype;
   const aT = new Tensor(allocate(dt, a.length), [...s.ct.outShape, 1]);
   aT.data.set(a);
-  const qT = new Tensor(allocate(dt, q.length), x!.shape);
+  const qT = new Tensor(allocate(dt, q.length), x.shape);
   qT.data.set(q);
-  return [mul(rowCotangent(g, s), sub(mul(softmax(x!, -1), aT), qT))];
-});
+  return mul(rowCotangent(g, s), sub(mul(softmax(x, -1), aT), qT));
+}
 
 /** The first-order gradient in one loop: g_i (a_i exp(x_ic - lse_i) - q_ic). */
 function fastGrad(g: Tensor, x: Tensor, s: Saved): Tensor {
   const { rows, classes: C, y, w, reduction } = s.ct;
-  const xs = flat(x);
-  const gs = flat(g);
+  const xs = contiguousData(x);
+  const gs = contiguousData(g);
   const out = new Tensor(allocate(x.dtype, rows * C), x.shape);
   const d = out.data;
   let wSum = C;
@@ -130,18 +118,25 @@ export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropy
   const ct = classTargets("crossEntropy", logits, targets, opts, "logits");
   const eps = opts.labelSmoothing ?? 0;
   if (!(eps >= 0 && eps <= 1)) throw new Error(`crossEntropy: labelSmoothing must be in [0, 1], got ${eps}`);
-  const saved: Saved = { ct, eps, lse: new Float64Array(ct.rows), scale: 1 };
   // NOTE: fused rather than composed from logSoftmax: one pass over the logits, no [N, C]
   // intermediates, and a first-order backward that is a single loop over softmax - onehot.
-  const losses = forward(flat(logits), saved);
-  let out: Tensor;
-  if (ct.reduction === "none") {
-    out = new Tensor(allocate(logits.dtype, ct.rows), ct.outShape);
-    out.data.set(losses);
-  } else {
-    out = new Tensor(allocate(logits.dtype, 1), []);
-    if (ct.reduction === "mean") saved.scale = 1 / ct.total;
-    out.data[0] = compensatedSum(losses) / (ct.reduction === "mean" ? ct.total : 1);
-  }
-  return record(rule, [logits], out, saved);
+  const op = customGrad(
+    (x: Tensor) => {
+      const saved: Saved = { ct, eps, lse: new Float64Array(ct.rows), scale: 1 };
+      const losses = forward(contiguousData(x), saved);
+      let out: Tensor;
+      if (ct.reduction === "none") {
+        out = new Tensor(allocate(x.dtype, ct.rows), ct.outShape);
+        out.data.set(losses);
+      } else {
+        out = new Tensor(allocate(x.dtype, 1), []);
+        if (ct.reduction === "mean") saved.scale = 1 / ct.total;
+        out.data[0] = compensatedSum(losses) / (ct.reduction === "mean" ? ct.total : 1);
+      }
+      return { outputs: out, saved };
+    },
+    (g, [x], _, ctx) => [ctx.createGraph ? recordedGrad(g, x!, ctx.saved) : fastGrad(g, x!, ctx.saved)],
+    { name: "crossEntropy", differentiable: true },
+  );
+  return op(logits);
 }

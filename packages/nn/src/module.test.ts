@@ -1,4 +1,3 @@
-import "@nablajs/autograd";
 import { add, Generator, mul, ones, randn, type Tensor, tensor, zeros } from "@nablajs/tensor";
 import { assertAllClose } from "@nablajs/testing";
 import { describe, expect, it } from "vitest";

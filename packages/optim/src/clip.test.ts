@@ -1,4 +1,3 @@
-import "@nablajs/autograd";
 import { add, narrow, tensor, transpose, zeros } from "@nablajs/tensor";
 import { allClose, fromFixture, loadFixture } from "@nablajs/testing";
 import { describe, expect, it } from "vitest";

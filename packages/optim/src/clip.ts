@@ -1,5 +1,5 @@
-import { Tensor, toTypedArray } from "@nablajs/tensor";
-import { elementsOf, type FloatArray } from "./optimizer.js";
+import { contiguousData, Tensor, toTypedArray } from "@nablajs/tensor";
+import type { FloatArray } from "./optimizer.js";
 
 function withGrads(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
   const list = params instanceof Tensor ? [params] : [...params];
@@ -51,7 +51,7 @@ function editGrads(params: readonly Tensor[], edit: (d: FloatArray, from: number
 
 /** The p-norm of one gradient's elements (the largest |g| for Infinity). */
 function norm(g: Tensor, p: number): number {
-  const d = elementsOf(g);
+  const d = contiguousData(g);
   let s = 0;
   if (p === Infinity) {
     for (let i = 0; i < d.length; i++) s = Math.max(s, Math.abs(d[i]!));

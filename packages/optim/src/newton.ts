@@ -1,5 +1,14 @@
-import { flatConcat, gradients } from "@nablajs/autograd";
-import { enableGrad, noGrad, onesLike, shapeStr, Tensor, zeros } from "@nablajs/tensor";
+import {
+  concat,
+  enableGrad,
+  gradients,
+  noGrad,
+  onesLike,
+  reshape,
+  shapeStr,
+  Tensor,
+  zeros,
+} from "@nablajs/tensor";
 import { cholesky, choleskySolve } from "./cholesky.js";
 import {
   type LrOptions,
@@ -21,6 +30,11 @@ export interface NewtonOptions extends LrOptions {
 
 /** A dense Hessian of n^2 float64 entries: 4096 parameters take 128 MiB and 4096 backward passes. */
 const MAX_PARAMS = 4096;
+
+/** The tensors flattened and joined into one vector (recorded, so it differentiates). */
+function flatConcat(ts: readonly Tensor[]): Tensor {
+  return concat(ts.map((t) => reshape(t, [-1])));
+}
 
 /** Gradient and dense Hessian of `loss` over `params` flattened into one vector of `n`. */
 function gradientAndHessian(loss: Tensor, params: Tensor[], n: number): [Float64Array, Float64Array] {

@@ -1,4 +1,3 @@
-import "@nablajs/autograd";
 import {
   Generator,
   matmul,

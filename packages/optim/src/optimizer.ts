@@ -1,4 +1,4 @@
-import { astype, enableGrad, full, isFloat, noGrad, shapeStr, Tensor } from "@nablajs/tensor";
+import { astype, contiguousData, enableGrad, full, isFloat, noGrad, shapeStr, Tensor } from "@nablajs/tensor";
 
 /** The storage of a float parameter, gradient or state buffer. */
 export type FloatArray = Float32Array | Float64Array;
@@ -147,7 +147,7 @@ export abstract class Optimizer<O extends LrOptions = LrOptions, S extends Param
         `${this.name}: gradient ${g.dtype} ${shapeStr(g.shape)} does not match its parameter ${p.dtype} ${shapeStr(p.shape)}`,
       );
     }
-    return elementsOf(g) as FloatArray;
+    return contiguousData(g) as FloatArray;
   }
 
   /** A snapshot (copies) of the options of each group and the state of each parameter, by index. */
@@ -207,11 +207,6 @@ export abstract class Optimizer<O extends LrOptions = LrOptions, S extends Param
     this.state.clear();
     for (const [p, s] of state) this.state.set(p, s);
   }
-}
-
-/** `t`'s elements in row-major order: a view of its storage when contiguous, else a copy. */
-export function elementsOf(t: Tensor): Tensor["data"] {
-  return t.isContiguous ? t.data.subarray(t.offset, t.offset + t.size) : t.toTypedArray();
 }
 
 /** The parameter's own storage, written in place by the updates. */

@@ -19,31 +19,40 @@ export interface DirectionInputs extends CellWeights {
   c0: Tensor | null;
 }
 
-/** The operands as the flat list a custom op takes: x, h0, (c0), W_ih, W_hh, (b_ih, b_hh). */
-export function packInputs(d: DirectionInputs): Tensor[] {
-  const list = [d.x, d.h0];
-  if (d.c0 !== null) list.push(d.c0);
-  list.push(d.wih, d.whh);
-  if (d.bih !== null && d.bhh !== null) list.push(d.bih, d.bhh);
-  else if (d.bih !== null || d.bhh !== null)
-    throw new Error("rnn: b_ih and b_hh must both be given or both be null");
-  return list;
+/** The operands of one direction, by name. */
+export type OperandName = "x" | "h0" | "c0" | "wih" | "whh" | "bih" | "bhh";
+
+/** The order in which a direction's op takes its operands: x, h0, (c0), W_ih, W_hh, (b_ih, b_hh). */
+export function operandNames(kind: CellKind, bias: boolean): OperandName[] {
+  const names: OperandName[] = kind === "LSTM" ? ["x", "h0", "c0"] : ["x", "h0"];
+  names.push("wih", "whh");
+  if (bias) names.push("bih", "bhh");
+  return names;
 }
 
-/** The inverse of `packInputs` for a cell kind. */
-export function unpackInputs<T>(kind: CellKind, list: readonly T[]) {
-  const hasC = kind === "LSTM";
-  const k = hasC ? 3 : 2;
-  const bias = list.length === k + 4;
-  return {
-    x: list[0]!,
-    h0: list[1]!,
-    c0: hasC ? list[2]! : null,
-    wih: list[k]!,
-    whh: list[k + 1]!,
-    bih: bias ? list[k + 2]! : null,
-    bhh: bias ? list[k + 3]! : null,
-  };
+/** The operands as the flat list a custom op takes, in `operandNames` order. */
+export function packInputs(kind: CellKind, d: DirectionInputs): Tensor[] {
+  if ((d.bih === null) !== (d.bhh === null))
+    throw new Error("rnn: b_ih and b_hh must both be given or both be null");
+  return operandNames(kind, d.bih !== null).map((k) => d[k]!);
+}
+
+/** The operand names of a packed list of `count` operands (with biases when it is long enough). */
+export function namesOf(kind: CellKind, count: number): OperandName[] {
+  return operandNames(kind, count > (kind === "LSTM" ? 5 : 4));
+}
+
+/** The inverse of `packInputs`: the named operands (c0, b_ih, b_hh null where absent). */
+export function unpackInputs<T>(
+  kind: CellKind,
+  list: readonly T[],
+): Record<OperandName, T | null> & { x: T; h0: T; wih: T; whh: T } {
+  const names = namesOf(kind, list.length);
+  const out = { c0: null, bih: null, bhh: null } as Record<OperandName, T | null>;
+  names.forEach((k, i) => {
+    out[k] = list[i]!;
+  });
+  return out as Record<OperandName, T | null> & { x: T; h0: T; wih: T; whh: T };
 }
 
 /** Gates stacked in a cell kind's weight matrices. */

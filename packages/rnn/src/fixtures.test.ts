@@ -1,4 +1,3 @@
-import "@nablajs/autograd";
 import { type DType, mul, sum, type Tensor } from "@nablajs/tensor";
 import { assertAllClose, fromFixture, loadFixture, tolerances } from "@nablajs/testing";
 import { describe, expect, it } from "vitest";

@@ -5,6 +5,16 @@ import { assertTensor } from "./ops/util.js";
 import { shapeStr } from "./shape.js";
 import type { Tensor } from "./tensor.js";
 
+/**
+ * The elements of `x` in row-major order as a typed array starting at index 0: a view of its own
+ * storage when `x` is contiguous (no copy: writes show in `x`), else a fresh copy. For kernels
+ * and fused ops that loop over a tensor's values.
+ */
+export function contiguousData(x: Tensor): TypedArray {
+  assertTensor("contiguousData", x);
+  return x.isContiguous ? x.data.subarray(x.offset, x.offset + x.size) : toTypedArray(x);
+}
+
 /** A contiguous copy of the elements in row-major order. */
 export function toTypedArray(x: Tensor): TypedArray {
   assertTensor("toTypedArray", x);

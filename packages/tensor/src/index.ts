@@ -1,17 +1,39 @@
 import { setBackend } from "./backend/backend.js";
 import { jsBackend } from "./backend/js/index.js";
 import { createWasmBackend } from "./backend/wasm/index.js";
-import "./methods.js";
 
 /** `NABLA_BACKEND=js` (Node) forces the TypeScript backend; otherwise WebAssembly SIMD where it validates. */
 const requested = typeof process === "object" ? process.env?.NABLA_BACKEND : undefined;
 setBackend((requested !== "js" && createWasmBackend()) || jsBackend);
 
+export { detectAnomaly } from "./autograd/anomaly.js";
+export { type BackwardOptions, backward, gradients, retainGrad } from "./autograd/backward.js";
+export {
+  type CustomBackward,
+  type CustomContext,
+  type CustomForwardResult,
+  type CustomGradOptions,
+  customGrad,
+} from "./autograd/custom-grad.js";
+export { type RunOptions, reachesLeaf, runBackward, sumToShape } from "./autograd/engine.js";
+export { enableGrad, gradMode, isGradEnabled, noGrad } from "./autograd/grad-mode.js";
+export {
+  type GradNode,
+  type MultiPrimitive,
+  type MultiVjp,
+  multiPrimitive,
+  type Primitive,
+  primitive,
+  record,
+  recordMulti,
+  type Vjp,
+  type VjpContext,
+} from "./autograd/node.js";
 export type { Backend, BinaryOp, ReduceOp, UnaryOp, View } from "./backend/backend.js";
 export { getBackend, setBackend } from "./backend/backend.js";
 export { jsBackend } from "./backend/js/index.js";
 export { createWasmBackend } from "./backend/wasm/index.js";
-export { item, toArray, toTypedArray } from "./convert.js";
+export { contiguousData, item, toArray, toTypedArray } from "./convert.js";
 export {
   arange,
   type CreateOptions,
@@ -32,21 +54,11 @@ export {
 export { allocate, DTYPES, type DType, isFloat, type TypedArray } from "./dtype.js";
 export { expf, sigmoidf, tanhf } from "./fast-math.js";
 export { formatTensor } from "./format.js";
-export {
-  enableGrad,
-  type GradNode,
-  gradMode,
-  isGradEnabled,
-  noGrad,
-  type Primitive,
-  primitive,
-  type Vjp,
-} from "./grad-mode.js";
 export { astype } from "./ops/astype.js";
 export { add, div, eq, ge, gt, le, lt, maximum, minimum, mul, ne, pow, sub } from "./ops/binary.js";
 export { clamp } from "./ops/clamp.js";
 export { concat, split, stack } from "./ops/concat.js";
-export { indexAdd, indexSelect, oneHot } from "./ops/gather.js";
+export { checkIndices, indexAdd, indexSelect, oneHot } from "./ops/gather.js";
 export { matmul, mT } from "./ops/matmul.js";
 export {
   type Axis,
@@ -80,4 +92,4 @@ export { where } from "./ops/where.js";
 export { defaultGenerator, Generator, manualSeed } from "./random.js";
 export { type MultinomialOptions, multinomial, type TopK, topk } from "./sampling.js";
 export { broadcastShapes, type Shape, shapeStr, sizeOf } from "./shape.js";
-export { type BackwardOptions, engine, type GradHook, record, Tensor } from "./tensor.js";
+export { type GradHook, Tensor } from "./tensor.js";

@@ -7,6 +7,10 @@ const notMethods = new Set([
   ...["randn", "rand", "randint", "manualSeed", "Generator", "Tensor", "record", "primitive"],
   ...["getBackend", "setBackend", "createWasmBackend", "allocate", "isFloat", "formatTensor"],
   ...["enableGrad", "noGrad", "isGradEnabled", "broadcastShapes", "shapeStr", "sizeOf"],
+  // the chain rule's entry points (backward and retainGrad are methods too)
+  ...["gradients", "runBackward", "sumToShape", "customGrad", "detectAnomaly", "multiPrimitive"],
+  ...["reachesLeaf", "contiguousData", "checkIndices"],
+  ...["recordMulti"],
   // scalar float32 math for kernels
   ...["expf", "tanhf", "sigmoidf"],
   // these take a list of tensors (a decision recorded in the README)

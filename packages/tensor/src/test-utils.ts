@@ -99,8 +99,9 @@ export function layouts(x: Tensor): [string, Tensor][] {
 /** The vector-Jacobian products of the primitive that made `out`, for cotangent `g`, read straight from its graph node. */
 export function vjpOf(out: Tensor, g: Tensor): (Tensor | null)[] {
   const node = out.gradFn;
-  if (node === null || node.inputs === null) throw new Error("vjpOf: the output has no recorded primitive");
-  return node.prim.vjp(g, node.inputs, out, node.attrs as never);
+  if (node === null || node.inputs === null || node.prim.multi)
+    throw new Error("vjpOf: the output has no recorded one-output primitive");
+  return node.prim.vjp(g, node.inputs, out, node.attrs as never, { createGraph: false });
 }
 
 /** `g` summed over the axes that broadcasting added or stretched, back to `shape` (what the engine does). */

@@ -1,4 +1,3 @@
-import "@nablajs/autograd";
 import { Generator, manualSeed, ones, randn, tensor } from "@nablajs/tensor";
 import { describe, expect, it } from "vitest";
 import { Dropout, dropout } from "./dropout.js";

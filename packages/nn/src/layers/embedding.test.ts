@@ -165,7 +165,9 @@ describe("Embedding errors", () => {
     );
     const emb = new Embedding(4, 2);
     expect(() => emb.forward(tensor([1, 2]))).toThrow(/embedding: indices must be int32, got float32/);
-    expect(() => emb.forward(ids([1, 4]))).toThrow(/embedding: index 4 is out of range for 4 embeddings/);
+    expect(() => emb.forward(ids([1, 4]))).toThrow(
+      /embedding: index 4 is out of range for an axis of size 4 \(valid: 0..3\)/,
+    );
     expect(() => emb.forward(ids([-1]))).toThrow(/embedding: index -1 is out of range/);
     expect(() => emb.forward([1] as any)).toThrow(/embedding: indices must be a Tensor/);
     expect(() => embedding(ids([0]), randn([4]))).toThrow(

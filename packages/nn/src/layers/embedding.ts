@@ -1,4 +1,5 @@
 import {
+  checkIndices,
   eq,
   indexAdd,
   indexSelect,
@@ -27,17 +28,6 @@ const paddedRule = primitive<number>("embedding", (g, [w, idx], _, pad) => {
   return [indexAdd(zeros(w!.shape, { dtype: g.dtype }), 0, idx!, kept), null];
 });
 
-function checkIndices(indices: Tensor, num: number): void {
-  if (!(indices instanceof Tensor)) throw new Error("embedding: indices must be a Tensor");
-  if (indices.dtype !== "int32") throw new Error(`embedding: indices must be int32, got ${indices.dtype}`);
-  const flat = indices.toTypedArray();
-  for (let i = 0; i < flat.length; i++) {
-    const v = flat[i]!;
-    if (v < 0 || v >= num)
-      throw new Error(`embedding: index ${v} is out of range for ${num} embeddings (valid: 0..${num - 1})`);
-  }
-}
-
 /** A padding index normalised into [0, num), as PyTorch (-1 is the last row). */
 function normPadding(op: string, num: number, paddingIdx: number | null | undefined): number | null {
   if (paddingIdx === undefined || paddingIdx === null) return null;
@@ -57,7 +47,7 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | 
       `embedding: weight must be a [num, dim] tensor, got ${weight instanceof Tensor ? shapeStr(weight.shape) : weight}`,
     );
   const num = weight.shape[0]!;
-  checkIndices(indices, num);
+  checkIndices("embedding", indices, num);
   const pad = normPadding("embedding", num, paddingIdx);
   if (pad === null) return indexSelect(weight, 0, indices);
   const out = noGrad(() => indexSelect(weight, 0, indices));

@@ -1,4 +1,3 @@
-import "@nablajs/autograd";
 import { Generator, randn, relu, type Tensor } from "@nablajs/tensor";
 import { assertAllClose } from "@nablajs/testing";
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,3 @@
-import "@nablajs/autograd";
 import { Generator, randint, randn } from "@nablajs/tensor";
 import { describe, expect, it } from "vitest";
 import { Dropout } from "../layers/dropout.js";

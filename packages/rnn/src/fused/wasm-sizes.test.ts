@@ -1,7 +1,6 @@
 import { Generator, randn } from "@nablajs/tensor";
 import { allClose } from "@nablajs/testing";
 import { describe, expect, it } from "vitest";
-import "@nablajs/autograd";
 import { GRU, LSTM, RNN } from "../index.js";
 
 // Sizes large enough that the float32 products run in the WebAssembly kernels (prepared

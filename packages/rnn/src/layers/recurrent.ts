@@ -46,6 +46,8 @@ export abstract class RecurrentLayer extends Module {
   /** Run the fused sequence kernels (true by default); false forces the reference path. */
   fused: boolean;
   private readonly generator: Generator;
+  /** Each layer direction's weights, at index layer * directions + direction. */
+  private readonly cells: CellWeights[] = [];
 
   constructor(
     protected readonly op: string,
@@ -77,12 +79,12 @@ export abstract class RecurrentLayer extends Module {
           generator: this.generator,
         });
         const names = this.paramNames(l, d);
-        this.setParam(names.wih, w.wih);
-        this.setParam(names.whh, w.whh);
-        if (this.bias) {
-          this.setParam(names.bih, w.bih!);
-          this.setParam(names.bhh, w.bhh!);
-        }
+        this.cells.push({
+          wih: this.registerParameter(names.wih, w.wih),
+          whh: this.registerParameter(names.whh, w.whh),
+          bih: this.bias ? this.registerParameter(names.bih, w.bih) : null,
+          bhh: this.bias ? this.registerParameter(names.bhh, w.bhh) : null,
+        });
       }
     }
   }
@@ -97,15 +99,17 @@ export abstract class RecurrentLayer extends Module {
     return { wih: `weight_ih${sfx}`, whh: `weight_hh${sfx}`, bih: `bias_ih${sfx}`, bhh: `bias_hh${sfx}` };
   }
 
-  private setParam(name: string, t: Tensor): void {
-    (this as unknown as Record<string, Tensor>)[name] = this.registerParameter(name, t);
-  }
-
-  /** The weights of one layer direction, read afresh (so `to(dtype)` and loading are seen). */
+  /**
+   * The weights of one layer direction (`weight_ih_l{layer}`, ... as PyTorch names them). Loading
+   * and `to(dtype)` update parameters in place, so these stay the module's own.
+   */
   weightsOf(layer: number, dir: number): CellWeights {
-    const n = this.paramNames(layer, dir);
-    const get = (k: string) => (this as unknown as Record<string, Tensor | undefined>)[k] ?? null;
-    return { wih: get(n.wih)!, whh: get(n.whh)!, bih: get(n.bih), bhh: get(n.bhh) };
+    const w = this.cells[layer * this.directions + dir];
+    if (w === undefined)
+      throw new Error(
+        `${this.op}: no layer ${layer} direction ${dir} (numLayers ${this.numLayers}, directions ${this.directions})`,
+      );
+    return w;
   }
 
   /** The checked [L D, B, H] state `name`, or zeros. */
@@ -155,7 +159,7 @@ export abstract class RecurrentLayer extends Module {
       for (let d = 0; d < this.directions; d++) {
         const i = l * this.directions + d;
         const spec: DirectionSpec = { kind: this.kind, reverse: d === 1, lengths };
-        const inputs = packInputs({
+        const inputs = packInputs(this.kind, {
           x: input,
           h0: slice(h0, i),
           c0: c0 && slice(c0, i),

@@ -1,6 +1,6 @@
+import { primitive, record } from "../autograd/node.js";
 import { allocate, assertDType, type DType, isFloat } from "../dtype.js";
-import { primitive } from "../grad-mode.js";
-import { record, Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import { assertTensor, backend } from "./util.js";
 
 // d astype(x) = astype(dx) back to x's dtype; casts from or to integers carry no gradient.

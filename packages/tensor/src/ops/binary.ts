@@ -1,8 +1,8 @@
+import { type Primitive, primitive, record } from "../autograd/node.js";
 import type { BinaryOp } from "../backend/backend.js";
 import { allocate } from "../dtype.js";
-import { type Primitive, primitive } from "../grad-mode.js";
 import { sizeOf } from "../shape.js";
-import { record, Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import { astype } from "./astype.js";
 import { log, neg } from "./unary.js";
 import { backend, broadcastPair, operands, requireFloat, type TensorLike } from "./util.js";

@@ -1,6 +1,6 @@
+import { primitive, record } from "../autograd/node.js";
 import { allocate } from "../dtype.js";
-import { primitive } from "../grad-mode.js";
-import { record, Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import { astype } from "./astype.js";
 import { ge, le, mul } from "./binary.js";
 import { assertTensor, backend, broadcastView, scalarOf } from "./util.js";

@@ -1,7 +1,7 @@
+import { primitive, record } from "../autograd/node.js";
 import { allocate } from "../dtype.js";
-import { primitive } from "../grad-mode.js";
 import { normAxis, shapeStr, sizeOf } from "../shape.js";
-import { record, Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import { assertTensor } from "./util.js";
 import { contiguous, narrow, unsqueeze } from "./view.js";
 

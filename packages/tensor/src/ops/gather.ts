@@ -1,12 +1,15 @@
+import { primitive, record } from "../autograd/node.js";
 import { zeros } from "../create.js";
 import { allocate, isFloat } from "../dtype.js";
-import { primitive } from "../grad-mode.js";
 import { normAxis, shapeStr, sizeOf } from "../shape.js";
-import { record, Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import { assertTensor, backend } from "./util.js";
 import { contiguous } from "./view.js";
 
-/** `indices` as a contiguous Int32Array, every entry checked to lie in [0, n). */
+/**
+ * `indices` as a contiguous Int32Array, every entry checked to lie in [0, n): the one index
+ * check of indexSelect, indexAdd, oneHot, takeAlongAxis and nn's embedding. Errors name `op`.
+ */
 export function checkIndices(op: string, indices: Tensor, n: number): Int32Array {
   assertTensor(op, indices, "indices");
   if (indices.dtype !== "int32") throw new Error(`${op}: indices must be int32, got ${indices.dtype}`);
@@ -14,7 +17,8 @@ export function checkIndices(op: string, indices: Tensor, n: number): Int32Array
   const data = (idx.data as Int32Array).subarray(idx.offset, idx.offset + idx.size);
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (v < 0 || v >= n) throw new Error(`${op}: index ${v} is out of range for an axis of size ${n}`);
+    if (v < 0 || v >= n)
+      throw new Error(`${op}: index ${v} is out of range for an axis of size ${n} (valid: 0..${n - 1})`);
   }
   return data;
 }

@@ -1,7 +1,7 @@
+import { primitive, record } from "../autograd/node.js";
 import { allocate } from "../dtype.js";
-import { primitive } from "../grad-mode.js";
 import { broadcastShapes, shapeStr, sizeOf } from "../shape.js";
-import { record, Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import { assertTensor, backend, operands, requireFloat } from "./util.js";
 import { expand, squeeze, transpose, unsqueeze } from "./view.js";
 

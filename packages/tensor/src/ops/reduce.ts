@@ -1,8 +1,9 @@
+import { noGrad } from "../autograd/grad-mode.js";
+import { primitive, record } from "../autograd/node.js";
 import type { ReduceOp } from "../backend/backend.js";
 import { allocate, isFloat } from "../dtype.js";
-import { noGrad, primitive } from "../grad-mode.js";
 import { normAxes, normAxis, shapeStr, sizeOf } from "../shape.js";
-import { record, Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import { astype } from "./astype.js";
 import { add, div, eq, mul, sub } from "./binary.js";
 import { exp, log, square } from "./unary.js";

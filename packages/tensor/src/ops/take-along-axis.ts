@@ -1,8 +1,8 @@
+import { primitive, record } from "../autograd/node.js";
 import { zeros } from "../create.js";
 import { allocate, isFloat } from "../dtype.js";
-import { primitive } from "../grad-mode.js";
 import { normAxis, shapeStr, sizeOf } from "../shape.js";
-import { record, Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import { checkIndices, indexAdd } from "./gather.js";
 import { assertTensor, backend, broadcastView } from "./util.js";
 import { reshape } from "./view.js";

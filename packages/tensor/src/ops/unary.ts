@@ -1,8 +1,8 @@
+import { type Primitive, primitive, record } from "../autograd/node.js";
 import type { UnaryOp } from "../backend/backend.js";
 import { allocate } from "../dtype.js";
-import { type Primitive, primitive } from "../grad-mode.js";
 import { sizeOf } from "../shape.js";
-import { record, Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import { div, le, mul, sub } from "./binary.js";
 import { assertTensor, backend, requireFloat } from "./util.js";
 import { where } from "./where.js";

@@ -1,8 +1,8 @@
+import { primitive, record } from "../autograd/node.js";
 import { zeros } from "../create.js";
 import { allocate } from "../dtype.js";
-import { primitive } from "../grad-mode.js";
 import { contiguousStrides, normAxis, shapeStr, sizeOf } from "../shape.js";
-import { record, Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import { concat } from "./concat.js";
 import { assertTensor, backend } from "./util.js";
 

@@ -1,7 +1,7 @@
+import { primitive, record } from "../autograd/node.js";
 import { allocate } from "../dtype.js";
-import { primitive } from "../grad-mode.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
-import { record, Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import { assertTensor, backend, broadcastView, operands, type TensorLike } from "./util.js";
 
 // d where(c, a, b) = where(c, da, 0) + where(c, 0, db); the condition has no derivative.

@@ -1,5 +1,5 @@
-import "@nablajs/autograd";
-import { Generator, sum, type Tensor } from "@nablajs/tensor";
+import { LSTM } from "@nablajs/rnn";
+import { Generator, sum } from "@nablajs/tensor";
 import { lazy, nablaTensor, normal } from "../data.js";
 import type { Bench, Case } from "../harness.js";
 import { type LstmSize, tfjsHandWrittenLstm, tfjsLayersLstm, tfjsOpsLstm } from "./lstm-tfjs.js";
@@ -14,23 +14,10 @@ const weights = lazy(() => ({
   bias: normal([4 * H], 24, k),
 }));
 
-interface NablaLstm {
-  forward(x: Tensor): { output: Tensor };
-  parameters(): Tensor[];
-}
-type LstmCtor = new (opts: {
-  inputSize: number;
-  hiddenSize: number;
-  fused?: boolean;
-  generator?: Generator;
-}) => NablaLstm;
-
 /** nabla's LSTM layer (x [T, B, I]); `fused: false` forces the op-by-op reference path. */
 function nabla(fused: boolean) {
-  return async (): Promise<Bench | string> => {
-    const mod = (await import("@nablajs/rnn")) as unknown as { LSTM?: LstmCtor };
-    if (typeof mod.LSTM !== "function") return "skipped: @nablajs/rnn has no LSTM yet";
-    const lstm = new mod.LSTM({ inputSize: I, hiddenSize: H, fused, generator: new Generator(25) });
+  return (): Bench => {
+    const lstm = new LSTM({ inputSize: I, hiddenSize: H, fused, generator: new Generator(25) });
     const x = nablaTensor(weights().x, [T, B, I]);
     const params = lstm.parameters();
     return {

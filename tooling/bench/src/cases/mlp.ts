@@ -1,4 +1,3 @@
-import "@nablajs/autograd";
 import { add, matmul, mean, square, sub, type Tensor, tanh } from "@nablajs/tensor";
 import { lazy, nablaTensor, normal, tfTensor, tfVariable } from "../data.js";
 import type { Case } from "../harness.js";

@@ -1,4 +1,3 @@
-import "@nablajs/autograd";
 import { add, mul, sum, type Tensor } from "@nablajs/tensor";
 import { keep, lazy, nablaTensor, normal, tfTensor } from "../data.js";
 import type { Case } from "../harness.js";

@@ -1,4 +1,6 @@
-import { gradMode, shapeStr, type Tensor } from "@nablajs/tensor";
+import { shapeStr } from "../shape.js";
+import type { Tensor } from "../tensor.js";
+import { gradMode } from "./grad-mode.js";
 
 /**
  * Runs `fn` (forward and backward) with anomaly detection: ops remember where they were called,
