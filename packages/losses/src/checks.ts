@@ -1,4 +1,4 @@
-import { broadcastShapes, isFloat, shapeStr, Tensor, type TypedArray } from "@nablajs/tensor";
+import { broadcastShapes, isFloat, shapeStr, Tensor } from "@nablajs/tensor";
 
 /** Throws unless `x` is a Tensor. */
 export function checkTensor(op: string, x: unknown, what: string): Tensor {
