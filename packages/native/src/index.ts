@@ -4,7 +4,7 @@ import type { GemmKernels } from "./gemm.js";
 import type { RecurrentKernels } from "./recurrent.js";
 
 export type { ElementwiseKernels } from "./elementwise.js";
-export type { GemmKernels } from "./gemm.js";
+export type { FloatArray, GemmIsa, GemmKernels, PackedMatrix } from "./gemm.js";
 export type { RecurrentKernels } from "./recurrent.js";
 
 /** The compiled kernels (csrc/bind/*.cc give each one's contract). */

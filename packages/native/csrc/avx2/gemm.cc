@@ -10,6 +10,7 @@
 
 #include "gemm/kernels.h"
 #include "gemm/pack-inl.h"
+#include "gemm/transpose-avx-inl.h"
 
 namespace nabla::avx2 {
 namespace {
@@ -61,21 +62,28 @@ void tileRows(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int cols, boo
   using O = Vec<T>;
   constexpr int mr = kMR<T>, nr = kNR<T>, w = O::kWidth;
   typename O::V acc[R][kNV];
+  #pragma GCC unroll 16
   for (int i = 0; i < R; ++i) {
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + nr - 1), _MM_HINT_T0);
+    #pragma GCC unroll 16
     for (int v = 0; v < kNV; ++v) acc[i][v] = O::zero();
   }
   for (int p = 0; p < kc; ++p, a += mr, b += nr) {
     typename O::V bv[kNV];
+    #pragma GCC unroll 16
     for (int v = 0; v < kNV; ++v) bv[v] = O::load(b + v * w);
+    #pragma GCC unroll 16
     for (int i = 0; i < R; ++i) {
       typename O::V ai = O::broadcast(a + i);
+      #pragma GCC unroll 16
       for (int v = 0; v < kNV; ++v) acc[i][v] = O::fma(ai, bv[v], acc[i][v]);
     }
   }
   if (cols == nr) {
+    #pragma GCC unroll 16
     for (int i = 0; i < R; ++i, c += ldc)
+      #pragma GCC unroll 16
       for (int v = 0; v < kNV; ++v) {
         typename O::V r = acc[i][v];
         if (add) r = O::add(r, O::loadMasked(O::lanes(w), c + v * w));
@@ -84,8 +92,11 @@ void tileRows(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int cols, boo
     return;
   }
   __m256i mask[kNV];
+  #pragma GCC unroll 16
   for (int v = 0; v < kNV; ++v) mask[v] = O::lanes(cols - v * w);
+  #pragma GCC unroll 16
   for (int i = 0; i < R; ++i, c += ldc)
+    #pragma GCC unroll 16
     for (int v = 0; v < kNV; ++v) {
       typename O::V r = acc[i][v];
       if (add) r = O::add(r, O::loadMasked(mask[v], c + v * w));
@@ -113,12 +124,12 @@ void tile(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int rows, int col
 const GemmKernels<float> kGemmF32 = {"avx2",      kMR<float>,
                                      kNR<float>,  256,
                                      192,         4096,
-                                     tile<float>, packAPanel<float, kMR<float>>,
-                                     packBPanel<float, kNR<float>>};
+                                     tile<float>, packABlock<float, kMR<float>, NoTranspose>,
+                                     packBBlock<float, kNR<float>, Transpose8f>};
 const GemmKernels<double> kGemmF64 = {"avx2",       kMR<double>,
                                       kNR<double>,  256,
                                       96,           2048,
-                                      tile<double>, packAPanel<double, kMR<double>>,
-                                      packBPanel<double, kNR<double>>};
+                                      tile<double>, packABlock<double, kMR<double>, NoTranspose>,
+                                      packBBlock<double, kNR<double>, Transpose4d>};
 
 }  // namespace nabla::avx2

@@ -9,6 +9,7 @@
 
 #include "gemm/kernels.h"
 #include "gemm/pack-inl.h"
+#include "gemm/transpose-avx-inl.h"
 
 namespace nabla::avx512 {
 namespace {
@@ -51,6 +52,63 @@ typename Vec<T>::Mask lanes(int n) {
   return n <= 0 ? 0 : n >= w ? typename Vec<T>::Mask(~0u) : typename Vec<T>::Mask((1u << n) - 1);
 }
 
+// Register transposes for packing (pack-inl.h): dst[q * ds + j] = src[j * ss + q], j, q < kSize.
+struct Transpose16f {  // 16 x 16 floats, in zmm registers: B^T panels
+  static constexpr int kSize = 16;
+  static void run(const float* src, ptrdiff_t ss, float* dst, ptrdiff_t ds) {
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(src + i * ss);
+    for (int i = 0; i < 16; i += 2) {  // per 128-bit lane L: rows i, i+1 of columns 4L..4L+3
+      t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+      t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {  // r[4g + c], lane L: rows 4g..4g+3 of column 4L + c
+      const __m512d t0 = _mm512_castps_pd(t[i]), t1 = _mm512_castps_pd(t[i + 1]);
+      const __m512d t2 = _mm512_castps_pd(t[i + 2]), t3 = _mm512_castps_pd(t[i + 3]);
+      r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(t0, t2));
+      r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(t0, t2));
+      r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(t1, t3));
+      r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(t1, t3));
+    }
+    for (int c = 0; c < 4; ++c) {  // gather lane L of the four row groups: column 4L + c
+      t[c] = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x88);
+      t[4 + c] = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xdd);
+      t[8 + c] = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x88);
+      t[12 + c] = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xdd);
+    }
+    for (int c = 0; c < 4; ++c) {
+      _mm512_storeu_ps(dst + c * ds, _mm512_shuffle_f32x4(t[c], t[8 + c], 0x88));
+      _mm512_storeu_ps(dst + (8 + c) * ds, _mm512_shuffle_f32x4(t[c], t[8 + c], 0xdd));
+      _mm512_storeu_ps(dst + (4 + c) * ds, _mm512_shuffle_f32x4(t[4 + c], t[12 + c], 0x88));
+      _mm512_storeu_ps(dst + (12 + c) * ds, _mm512_shuffle_f32x4(t[4 + c], t[12 + c], 0xdd));
+    }
+  }
+};
+
+struct Transpose8d {  // 8 x 8 doubles, in zmm registers: A and B^T panels
+  static constexpr int kSize = 8;
+  static void run(const double* src, ptrdiff_t ss, double* dst, ptrdiff_t ds) {
+    __m512d r[8], t[8];
+    for (int i = 0; i < 8; ++i) r[i] = _mm512_loadu_pd(src + i * ss);
+    for (int i = 0; i < 8; i += 2) {  // per 128-bit lane L: rows i, i+1 of column 2L (lo), 2L+1 (hi)
+      t[i] = _mm512_unpacklo_pd(r[i], r[i + 1]);
+      t[i + 1] = _mm512_unpackhi_pd(r[i], r[i + 1]);
+    }
+    for (int h = 0; h < 2; ++h)  // rows 4h..4h+3: r[4h + x] holds lanes {L0, L2} or {L1, L3}
+      for (int x = 0; x < 2; ++x) {
+        r[4 * h + x] = _mm512_shuffle_f64x2(t[4 * h + x], t[4 * h + 2 + x], 0x88);
+        r[4 * h + 2 + x] = _mm512_shuffle_f64x2(t[4 * h + x], t[4 * h + 2 + x], 0xdd);
+      }
+    // r[x] = columns x (lanes 0, 2) and 4 + x (lanes 1, 3) of rows 0..3; r[2 + x]: 2 + x and 6 + x.
+    for (int c = 0; c < 4; ++c) {
+      const __m512d lo = r[c], hi = r[4 + c];
+      const int col = (c & 1) + 2 * (c >> 1);
+      _mm512_storeu_pd(dst + col * ds, _mm512_shuffle_f64x2(lo, hi, 0x88));
+      _mm512_storeu_pd(dst + (col + 4) * ds, _mm512_shuffle_f64x2(lo, hi, 0xdd));
+    }
+  }
+};
+
 // The register tile: MR rows of NV vectors.
 template <class T>
 struct Shape;
@@ -74,22 +132,30 @@ void tileRows(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int cols, boo
   using O = Vec<T>;
   constexpr int nv = Shape<T>::kNV, mr = kMR<T>, nr = kNR<T>, w = O::kWidth;
   typename O::V acc[R][nv];
+  #pragma GCC unroll 16
   for (int i = 0; i < R; ++i) {
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + nr - 1), _MM_HINT_T0);
+    #pragma GCC unroll 16
     for (int v = 0; v < nv; ++v) acc[i][v] = O::zero();
   }
   for (int p = 0; p < kc; ++p, a += mr, b += nr) {
     typename O::V bv[nv];
+    #pragma GCC unroll 16
     for (int v = 0; v < nv; ++v) bv[v] = O::load(b + v * w);
+    #pragma GCC unroll 16
     for (int i = 0; i < R; ++i) {
       typename O::V ai = O::broadcast(a + i);
+      #pragma GCC unroll 16
       for (int v = 0; v < nv; ++v) acc[i][v] = O::fma(ai, bv[v], acc[i][v]);
     }
   }
   typename O::Mask mask[nv];
+  #pragma GCC unroll 16
   for (int v = 0; v < nv; ++v) mask[v] = lanes<T>(cols - v * w);
+  #pragma GCC unroll 16
   for (int i = 0; i < R; ++i, c += ldc)
+    #pragma GCC unroll 16
     for (int v = 0; v < nv; ++v) {
       typename O::V r = acc[i][v];
       if (add) r = O::add(r, O::loadMasked(mask[v], c + v * w));
@@ -121,8 +187,8 @@ const GemmKernels<float> kGemmF32 = {"avx512",
                                      256,
                                      4096,
                                      tile<float>,
-                                     packAPanel<float, kMR<float>>,
-                                     packBPanel<float, kNR<float>>};
+                                     packABlock<float, kMR<float>, Transpose8f>,
+                                     packBBlock<float, kNR<float>, Transpose16f>};
 const GemmKernels<double> kGemmF64 = {"avx512",
                                       kMR<double>,
                                       kNR<double>,
@@ -130,7 +196,7 @@ const GemmKernels<double> kGemmF64 = {"avx512",
                                       128,
                                       2048,
                                       tile<double>,
-                                      packAPanel<double, kMR<double>>,
-                                      packBPanel<double, kNR<double>>};
+                                      packABlock<double, kMR<double>, Transpose8d>,
+                                      packBBlock<double, kNR<double>, Transpose8d>};
 
 }  // namespace nabla::avx512

@@ -68,6 +68,12 @@ bool getInt(napi_env env, const char* fn, const char* name, napi_value v, double
   return true;
 }
 
+bool isUndefined(napi_env env, napi_value v) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  return t == napi_undefined;
+}
+
 bool getBool(napi_env env, const char* fn, const char* name, napi_value v, bool* out) {
   if (napi_get_value_bool(env, v, out) == napi_ok) return true;
   char what[64];
@@ -239,13 +245,13 @@ Packed* getPacked(napi_env env, const char* fn, napi_value v) {
   return static_cast<Packed*>(data);
 }
 
-// gemmPacked(a, aOff, as0, as1, packed, c, cOff, ldc, m, accumulate)
+// gemmPacked(a, aOff, as0, as1, packed, c, cOff, ldc, m, accumulate[, n0, n1])
 napi_value GemmPacked(napi_env env, napi_callback_info info) {
   const char* fn = "gemmPacked";
-  size_t argc = 10;
-  napi_value args[10];
+  size_t argc = 12;
+  napi_value args[12];
   napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
-  if (argc < 10) return fail(env, fn, "expected 10 arguments", static_cast<double>(argc)), nullptr;
+  if (argc < 10) return fail(env, fn, "expected 10 or 12 arguments", static_cast<double>(argc)), nullptr;
   Strided a;
   Array c;
   int64_t cOff, ldc, m;
@@ -260,14 +266,22 @@ napi_value GemmPacked(napi_env env, napi_callback_info info) {
   Array packedType = {type, nullptr, 0};
   if (!sameType(env, fn, a.array, packedType, c)) return nullptr;
   const int64_t k = p->f32 ? p->f32->k() : p->f64->k(), n = p->f32 ? p->f32->n() : p->f64->n();
-  if (m == 0 || n == 0) return nullptr;
+  const int64_t width = p->f32 ? p->f32->panelWidth() : p->f64->panelWidth();
+  int64_t n0 = 0, n1 = n;
+  if (argc >= 12 && !isUndefined(env, args[10]) &&
+      (!getInt(env, fn, "n0", args[10], 0, static_cast<double>(n), &n0) ||
+       !getInt(env, fn, "n1", args[11], static_cast<double>(n0), static_cast<double>(n), &n1)))
+    return nullptr;
+  if (n0 % width != 0 && n0 != n1) return fail(env, fn, "n0 must be a multiple of the panel width", double(n0)), nullptr;
+  if (m == 0 || n1 == n0) return nullptr;
   Span as = kEmpty, cs;
   if (k > 0 && !inBounds(env, fn, "a", a.array, as = span(a.off, m, a.s0, k, a.s1))) return nullptr;
-  if (!checkC(env, fn, c, cOff, ldc, m, n, a, as, nullptr, kEmpty, &cs)) return nullptr;
+  if (!checkC(env, fn, c, cOff + n0, ldc, m, n1 - n0, a, as, nullptr, kEmpty, &cs)) return nullptr;
   if (p->f32)
-    gemmPacked<float>(m, at<float>(a.array, a.off), a.s0, a.s1, *p->f32, at<float>(c, cOff), ldc, accumulate);
+    gemmPacked<float>(m, at<float>(a.array, a.off), a.s0, a.s1, *p->f32, n0, n1, at<float>(c, cOff), ldc,
+                      accumulate);
   else
-    gemmPacked<double>(m, at<double>(a.array, a.off), a.s0, a.s1, *p->f64, at<double>(c, cOff), ldc,
+    gemmPacked<double>(m, at<double>(a.array, a.off), a.s0, a.s1, *p->f64, n0, n1, at<double>(c, cOff), ldc,
                        accumulate);
   return nullptr;
 }

@@ -1,12 +1,16 @@
 // The GEMM driver: cache blocking, packing and the split across threads, around the micro-kernels
-// of the instruction set in use (kernels.h). For one block of C it runs the BLIS loop nest
-//   for jc in n step NC:            B columns of one packing pass
-//     for pc in k step KC:          pack B[pc:pc+KC, jc:jc+NC] into NR-wide panels (unless prepacked)
-//       for ic in m step MC:        pack A[ic:ic+MC, pc:pc+KC] into MR-tall panels
-//         for jr in NC step NR:     one B panel (KC x NR) stays in L1 ...
-//           for ir in MC step MR:   ... while the A panels stream from L2
-//             C[ir:ir+MR, jr:jr+NR] (+)= A panel x B panel      (the micro-kernel)
-// A big product is cut into a grid of such blocks, one per thread (each packs its own panels).
+// of the instruction set in use (kernels.h). A product runs in two steps:
+//   1. pack all of A (a chunk of rows at a time when it is huge) into MR-tall panels, per KC block
+//      of k, once, shared by every thread;
+//   2. cut the columns of C into blocks (and the rows into groups when there are few columns),
+//      handed out to the threads as tasks; a task runs the BLIS loop nest on its block:
+//        for pc in k step KC:          pack B[pc:pc+KC, j0:j1] into NR-wide panels (unless prepacked)
+//          for ic in rows step MC:
+//            for jr in j0:j1 step NR:  one B panel (KC x NR) stays in L1 ...
+//              for ir in MC step MR:   ... while the A panels stream from L2
+//                C[ir:ir+MR, jr:jr+NR] (+)= A panel x B panel      (the micro-kernel)
+// Nothing is packed twice, and several tasks per thread keep both cores busy when one of them is
+// slowed by another process.
 #include <algorithm>
 #include <cstdlib>
 
@@ -17,9 +21,14 @@
 namespace nabla {
 namespace {
 
-// Below this many flops (2 m n k) a product runs on one thread: waking the pool and packing the
-// shared operand twice would cost more than the second core gives back.
+// Below this many flops (2 m n k) a product runs on one thread: waking the pool would cost more
+// than the second core gives back.
 constexpr double kParallelFlops = 1 << 21;
+// Tasks per thread when a product is split: enough to rebalance when a core is busy elsewhere.
+constexpr int kTasksPerThread = 4;
+// A is packed in chunks of rows of at most this many elements (and packed in parallel above 2^16).
+constexpr size_t kMaxPackedA = size_t(1) << 22;
+constexpr size_t kParallelPackA = size_t(1) << 16;
 
 int ceilDiv(int a, int b) { return (a + b - 1) / b; }
 
@@ -59,75 +68,97 @@ struct Product {
   bool accumulate;
 };
 
-// Rows [m0, m1) x columns [n0, n1) of C, on this thread (n0 is a multiple of NR).
+// Rows [r0, r0 + rows) of A, packed: the KC block starting at step pc holds ceil(rows / MR) panels
+// of kc x MR from pa + pc * rowsPadded.
 template <class T>
-void block(const Product<T>& P, int m0, int m1, int n0, int n1) {
+struct PackedA {
+  const T* pa;
+  int r0, rowsPadded;
+};
+
+template <class T>
+PackedA<T> packA(const Product<T>& P, int r0, int rows, bool parallel) {
   const GemmKernels<T>& K = *P.kernels;
-  const int mr = K.mr, nr = K.nr, k = P.k;
-  const int kcMax = std::min(K.kc, k), mcMax = std::min(K.mc, m1 - m0), ncMax = std::min(K.nc, n1 - n0);
-  T* pa = tPanelsA.get<T>(size_t(ceilDiv(mcMax, mr)) * mr * kcMax);
-  T* pb = P.packed ? nullptr : tPanelsB.get<T>(size_t(ceilDiv(ncMax, nr)) * nr * kcMax);
-  for (int jc = n0; jc < n1; jc += K.nc) {
-    const int nc = std::min(K.nc, n1 - jc);
-    for (int pc = 0; pc < k; pc += K.kc) {
-      const int kc = std::min(K.kc, k - pc);
-      const bool add = P.accumulate || pc > 0;
-      const T* bPanels;
-      ptrdiff_t bStride;  // between consecutive B panels
-      if (P.packed) {
-        bPanels = P.packed->panel(jc / nr) + ptrdiff_t(pc) * nr;
-        bStride = ptrdiff_t(k) * nr;
-      } else {
-        for (int jr = 0; jr < nc; jr += nr)
-          K.packB(kc, std::min(nr, nc - jr), P.b + pc * P.bs0 + (jc + jr) * P.bs1, P.bs0, P.bs1,
-                  pb + ptrdiff_t(jr) * kc);
-        bPanels = pb;
-        bStride = ptrdiff_t(kc) * nr;
-      }
-      for (int ic = m0; ic < m1; ic += K.mc) {
-        const int mc = std::min(K.mc, m1 - ic);
-        for (int ir = 0; ir < mc; ir += mr)
-          K.packA(std::min(mr, mc - ir), kc, P.a + (ic + ir) * P.as0 + pc * P.as1, P.as0, P.as1,
-                  pa + ptrdiff_t(ir) * kc);
-        for (int jr = 0; jr < nc; jr += nr) {
-          const T* bp = bPanels + (jr / nr) * bStride;
-          for (int ir = 0; ir < mc; ir += mr)
-            K.tile(kc, pa + ptrdiff_t(ir) * kc, bp, P.c + (ic + ir) * P.ldc + jc + jr, P.ldc,
-                   std::min(mr, mc - ir), std::min(nr, nc - jr), add);
-        }
-      }
+  const int padded = ceilDiv(rows, K.mr) * K.mr, kBlocks = ceilDiv(P.k, K.kc), mBlocks = ceilDiv(rows, K.mc);
+  T* pa = tPanelsA.get<T>(size_t(padded) * P.k);
+  auto pack = [&](int task, int) {
+    const int pc = (task / mBlocks) * K.kc, ic = (task % mBlocks) * K.mc;
+    const int kc = std::min(K.kc, P.k - pc);
+    K.packA(std::min(K.mc, rows - ic), kc, P.a + (r0 + ic) * P.as0 + pc * P.as1, P.as0, P.as1,
+            pa + size_t(pc) * padded + size_t(ic) * kc);
+  };
+  if (parallel && size_t(rows) * P.k >= kParallelPackA) pool::parallelFor(kBlocks * mBlocks, pack);
+  else
+    for (int t = 0; t < kBlocks * mBlocks; ++t) pack(t, 0);
+  return {pa, r0, padded};
+}
+
+// C[i0:i1, j0:j1] on this thread, A from its packed panels (i0 - A.r0 a multiple of MR).
+template <class T>
+void block(const Product<T>& P, const PackedA<T>& A, int i0, int i1, int j0, int j1) {
+  const GemmKernels<T>& K = *P.kernels;
+  const int mr = K.mr, nr = K.nr, k = P.k, nc = j1 - j0;
+  T* pb = P.packed ? nullptr : tPanelsB.get<T>(size_t(ceilDiv(nc, nr)) * nr * std::min(K.kc, k));
+  for (int pc = 0; pc < k; pc += K.kc) {
+    const int kc = std::min(K.kc, k - pc);
+    const bool add = P.accumulate || pc > 0;
+    const T* bPanels = pb;
+    ptrdiff_t bStride = ptrdiff_t(kc) * nr;  // between consecutive B panels
+    if (P.packed) {
+      bPanels = P.packed->panel(j0 / nr) + ptrdiff_t(pc) * nr;
+      bStride = ptrdiff_t(k) * nr;
+    } else {
+      K.packB(kc, nc, P.b + pc * P.bs0 + j0 * P.bs1, P.bs0, P.bs1, pb);
+    }
+    const T* aPanels = A.pa + size_t(pc) * A.rowsPadded - size_t(A.r0) * kc;
+    for (int ic = i0; ic < i1; ic += K.mc) {
+      const int ie = std::min(i1, ic + K.mc);
+      for (int jr = 0; jr < nc; jr += nr)
+        for (int ir = ic; ir < ie; ir += mr)
+          K.tile(kc, aPanels + ptrdiff_t(ir) * kc, bPanels + (jr / nr) * bStride, P.c + ir * P.ldc + j0 + jr,
+                 P.ldc, std::min(mr, ie - ir), std::min(nr, nc - jr), add);
     }
   }
 }
 
-// Splits C[:, n0:n1] into a grid of tm x tn blocks, one per thread, choosing the grid that
-// minimises a block's work: its multiply-adds plus the packing of its A and B panels.
+// Rows [r0, r1) of C[:, n0:n1], A packed: tasks of column blocks (and row groups when the
+// columns alone give too few tasks), spread over `threads`.
+template <class T>
+void compute(const Product<T>& P, const PackedA<T>& A, int r0, int r1, int n0, int n1, int threads) {
+  const GemmKernels<T>& K = *P.kernels;
+  const int nPanels = ceilDiv(n1 - n0, K.nr), mPanels = ceilDiv(r1 - r0, K.mr);
+  const int target = threads == 1 ? 1 : threads * kTasksPerThread;
+  const int width = std::min(std::max(1, K.nc / K.nr), ceilDiv(nPanels, target));  // panels per task
+  const int colTasks = ceilDiv(nPanels, width);
+  const int rowTasks = std::min(mPanels, std::max(1, target / colTasks));
+  const int height = ceilDiv(mPanels, rowTasks) * K.mr;
+  auto task = [&](int t, int) {
+    const int i0 = r0 + (t / colTasks) * height, j0 = n0 + (t % colTasks) * width * K.nr;
+    if (i0 < r1) block(P, A, i0, std::min(r1, i0 + height), j0, std::min(n1, j0 + width * K.nr));
+  };
+  if (threads > 1) pool::parallelFor(rowTasks * colTasks, task);
+  else
+    for (int t = 0; t < rowTasks * colTasks; ++t) task(t, 0);
+}
+
 template <class T>
 void run(const Product<T>& P, int n0, int n1) {
-  const int m = P.m, n = n1 - n0, k = P.k;
-  if (m == 0 || n == 0) return;
+  const int m = P.m, k = P.k;
+  if (m == 0 || n1 <= n0) return;
   if (k == 0) {
     if (!P.accumulate)
       for (int i = 0; i < m; ++i) std::fill(P.c + i * P.ldc + n0, P.c + i * P.ldc + n1, T(0));
     return;
   }
-  const int threads = pool::inParallelRegion() ? 1 : pool::numThreads();
-  if (threads == 1 || 2.0 * m * n * k < kParallelFlops) return block(P, 0, m, n0, n1);
-  const int mr = P.kernels->mr, nr = P.kernels->nr;
-  const int mPanels = ceilDiv(m, mr), nPanels = ceilDiv(n, nr);
-  int tm = 1, tn = 1;
-  double best = 1e300;
-  for (int i = 1; i <= threads; ++i) {
-    if (threads % i != 0 || i > mPanels || threads / i > nPanels) continue;
-    const double rows = double(ceilDiv(mPanels, i)) * mr, cols = double(ceilDiv(nPanels, threads / i)) * nr;
-    const double cost = rows * cols + 4 * (rows + (P.packed ? 0 : cols));
-    if (cost < best) best = cost, tm = i, tn = threads / i;
+  const int mc = P.kernels->mc;
+  const bool parallel = !pool::inParallelRegion() && pool::numThreads() > 1 &&
+                        2.0 * m * (n1 - n0) * k >= kParallelFlops;
+  const int threads = parallel ? pool::numThreads() : 1;
+  const int chunk = size_t(m) * k <= kMaxPackedA ? m : std::max(mc, int(kMaxPackedA / k) / mc * mc);
+  for (int r0 = 0; r0 < m; r0 += chunk) {
+    const int r1 = std::min(m, r0 + chunk);
+    compute(P, packA(P, r0, r1 - r0, parallel), r0, r1, n0, n1, threads);
   }
-  const int rowsPer = ceilDiv(mPanels, tm) * mr, colsPer = ceilDiv(nPanels, tn) * nr;
-  pool::parallelFor(tm * tn, [&](int task, int) {
-    const int i0 = (task / tn) * rowsPer, j0 = n0 + (task % tn) * colsPer;
-    if (i0 < m && j0 < n1) block(P, i0, std::min(m, i0 + rowsPer), j0, std::min(n1, j0 + colsPer));
-  });
 }
 
 template <class T>
@@ -153,9 +184,9 @@ PackedB<T>::PackedB(int k, int n, const T* b, ptrdiff_t bs0, ptrdiff_t bs1)
   if (data_ == nullptr) return;
   const int per = std::max(1, (1 << 16) / std::max(1, k * nr));  // panels per task: ~256 KB
   pool::parallelFor(ceilDiv(panels, per), [&](int task, int) {
-    for (int jp = task * per; jp < std::min(panels, task * per + per); ++jp)
-      kernels_->packB(k, std::min(nr, n - jp * nr), b + ptrdiff_t(jp) * nr * bs1, bs0, bs1,
-                      data_ + size_t(jp) * nr * k);
+    const int j0 = task * per * nr;
+    kernels_->packB(k, std::min(per * nr, n - j0), b + ptrdiff_t(j0) * bs1, bs0, bs1,
+                    data_ + size_t(j0) * k);
   });
 }
 

@@ -22,10 +22,12 @@ struct GemmKernels {
   // C[i, j] (+)= sum_{p < kc} a[p * mr + i] * b[p * nr + j] for i < rows <= mr, j < cols <= nr;
   // it adds to C when add, else overwrites it.
   void (*tile)(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int rows, int cols, bool add);
-  // One A panel: rows [0, rows) of A (A[i, p] = a[i * s0 + p * s1]) for p < kc, rows <= mr.
-  void (*packA)(int rows, int kc, const T* a, ptrdiff_t s0, ptrdiff_t s1, T* dst);
-  // One B panel: columns [0, cols) of B (B[p, j] = b[p * s0 + j * s1]) for p < kc, cols <= nr.
-  void (*packB)(int kc, int cols, const T* b, ptrdiff_t s0, ptrdiff_t s1, T* dst);
+  // Rows [0, mc) of A (A[i, p] = a[i * s0 + p * s1]) for p < kc, as ceil(mc / mr) panels of
+  // kc x mr one after the other.
+  void (*packA)(int mc, int kc, const T* a, ptrdiff_t s0, ptrdiff_t s1, T* dst);
+  // Columns [0, nc) of B (B[p, j] = b[p * s0 + j * s1]) for p < kc, as ceil(nc / nr) panels of
+  // kc x nr one after the other.
+  void (*packB)(int kc, int nc, const T* b, ptrdiff_t s0, ptrdiff_t s1, T* dst);
 };
 
 namespace scalar {

@@ -1,0 +1,138 @@
+// GEMM speed of the built addon against PyTorch's OpenBLAS, in GFLOP/s (2 m n k / time), on one
+// and on two threads: square products and the products of an LSTM layer (batch 32, hidden 256).
+//   node bench/gemm.mjs [--quick] [--no-torch] [filter]
+// Each figure is the best of 7 samples of >= 50 ms (the machine is shared: the best run is the
+// one least disturbed). PyTorch runs in a child process (bench/gemm_torch.py) with
+// OPENBLAS_CORETYPE=SkylakeX (its AVX-512 kernels), once with OPENBLAS_NUM_THREADS=1 and once with
+// two threads.
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const addon = createRequire(import.meta.url)(
+  process.env.NABLA_ADDON ?? join(here, "..", "build", "Release", "nabla_native.node"),
+);
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const filter = args.find((a) => !a.startsWith("--")) ?? "";
+
+// aT / bT: the operand is stored transposed (its strides swapped), as backward passes use it.
+const shapes = [
+  { name: "64^3", m: 64, n: 64, k: 64 },
+  { name: "256^3", m: 256, n: 256, k: 256 },
+  { name: "512^3", m: 512, n: 512, k: 512 },
+  { name: "512^3 A^T", m: 512, n: 512, k: 512, aT: true },
+  { name: "512^3 B^T", m: 512, n: 512, k: 512, bT: true },
+  { name: "1024^3", m: 1024, n: 1024, k: 1024 },
+  { name: "h W [32x256]x[256x1024]", m: 32, n: 1024, k: 256 },
+  { name: "h W^T [32x256]x[256x1024]", m: 32, n: 1024, k: 256, bT: true },
+  { name: "h W packed", m: 32, n: 1024, k: 256, packed: true },
+  { name: "dG^T X [1024x32]x[32x256]", m: 1024, n: 256, k: 32, aT: true },
+  { name: "dG W [32x1024]x[1024x256]", m: 32, n: 256, k: 1024 },
+  { name: "f64 512^3", m: 512, n: 512, k: 512, dtype: "f64" },
+  { name: "f64 h W^T", m: 32, n: 1024, k: 256, bT: true, dtype: "f64" },
+  { name: "f64 dG^T X", m: 1024, n: 256, k: 32, aT: true, dtype: "f64" },
+]
+  .map((s) => ({ aT: false, bT: false, packed: false, dtype: "f32", ...s }))
+  .filter((s) => s.name.includes(filter));
+
+/** Best seconds per call of fn over `samples` runs of enough calls to last minTime. */
+function bestSeconds(fn, minTime = quick ? 0.02 : 0.05, samples = quick ? 3 : 7) {
+  fn();
+  let reps = 1;
+  let t0 = performance.now();
+  for (;;) {
+    t0 = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    if ((performance.now() - t0) / 1000 >= minTime / 4) break;
+    reps *= 2;
+  }
+  reps = Math.max(1, Math.round((reps * minTime) / Math.max((performance.now() - t0) / 1000, 1e-9)));
+  let best = Number.POSITIVE_INFINITY;
+  for (let s = 0; s < samples; s++) {
+    const t = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    best = Math.min(best, (performance.now() - t) / 1000 / reps);
+  }
+  return best;
+}
+
+/** A seeded matrix of `count` uniform values in [-1, 1). */
+function filled(Type, count, seed) {
+  const out = new Type(count);
+  let s = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** The nabla call for a shape, with its operands allocated once. */
+function nablaCall(s) {
+  const Type = s.dtype === "f32" ? Float32Array : Float64Array;
+  const { m, n, k } = s;
+  const a = filled(Type, m * k, 1);
+  const b = filled(Type, k * n, 2);
+  const c = new Type(m * n);
+  const [as0, as1] = s.aT ? [1, m] : [k, 1];
+  const [bs0, bs1] = s.bT ? [1, k] : [n, 1];
+  if (s.packed) {
+    const packed = addon.packB(b, 0, bs0, bs1, k, n);
+    return () => addon.gemmPacked(a, 0, as0, as1, packed, c, 0, n, m, false);
+  }
+  return () => addon.gemm(a, 0, as0, as1, b, 0, bs0, bs1, c, 0, n, m, n, k, false);
+}
+
+function nabla(threads) {
+  addon.setNumThreads(threads);
+  const out = {};
+  for (const s of shapes) out[s.name] = (2 * s.m * s.n * s.k) / bestSeconds(nablaCall(s)) / 1e9;
+  addon.setNumThreads(0);
+  return out;
+}
+
+function torch(threads) {
+  if (args.includes("--no-torch")) return null;
+  // A packed product has no PyTorch counterpart: it is compared with the same product unpacked.
+  const list = shapes.map((s) => ({ ...s, packed: undefined }));
+  const env = { ...process.env, OPENBLAS_CORETYPE: "SkylakeX", OPENBLAS_NUM_THREADS: String(threads) };
+  const r = spawnSync(
+    "/usr/bin/python3",
+    [join(here, "gemm_torch.py"), JSON.stringify(list), String(threads)],
+    {
+      env,
+      encoding: "utf8",
+    },
+  );
+  if (r.status !== 0) {
+    console.log(`(PyTorch not measured: ${(r.stderr || r.error?.message || "").trim().split("\n").pop()})`);
+    return null;
+  }
+  return JSON.parse(r.stdout);
+}
+
+const cell = (x) => (x === undefined ? "-" : x.toFixed(1)).padStart(7);
+const ratio = (x, y) => (x === undefined || y === undefined ? "-" : `${(x / y).toFixed(2)}x`).padStart(6);
+
+console.log(`nabla gemm on ${addon.gemmIsa()}, ${addon.numThreads()} threads by default`);
+const results = [];
+for (const threads of [1, 2]) results.push({ threads, nabla: nabla(threads), torch: torch(threads) });
+console.log(
+  "PyTorch: torch.mm with OPENBLAS_CORETYPE=SkylakeX, OPENBLAS_NUM_THREADS=1 (1T) and =2 (2T); GFLOP/s\n",
+);
+console.log(
+  `${"shape".padEnd(28)}${"1T ours".padStart(8)}${"torch".padStart(7)}${"ratio".padStart(7)}` +
+    `${"2T ours".padStart(8)}${"torch".padStart(7)}${"ratio".padStart(7)}`,
+);
+for (const s of shapes) {
+  let line = s.name.padEnd(28);
+  for (const r of results) {
+    const ours = r.nabla[s.name];
+    const theirs = r.torch?.[s.name];
+    line += ` ${cell(ours)}${cell(theirs)}${ratio(ours, theirs)}`;
+  }
+  console.log(line);
+}
