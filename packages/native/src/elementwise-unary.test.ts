@@ -28,7 +28,9 @@ const SHAPES = [[], [1], [7], [3, 37], [2, 3, 17], [0, 4], [4, 1, 65], [2, 1, 3,
 function tolerance(op: Op, dtype: DTypeName): number {
   const transcendental = ["exp", "log", "sin", "cos", "tanh", "sigmoid"].includes(op);
   if (!transcendental) return 0;
-  if (dtype === "float64") return op === "sigmoid" ? 2 : 1; // e / (1 + e) carries exp's ulp twice
+  // NOTE: V8's Math.tanh is up to 3 ulps off (elementwise-accuracy.test.ts); e / (1 + e)
+  // carries exp's last-place difference twice.
+  if (dtype === "float64") return op === "tanh" ? 3 : op === "sigmoid" ? 2 : 1;
   return op === "exp" || op === "tanh" || op === "sigmoid" ? 3 : 1;
 }
 

@@ -1,2 +1,0 @@
-#include "elementwise/kernels.h"
-namespace nabla::ew { void fillAvx2(Kernels&) {} }

@@ -1,0 +1,159 @@
+// Vector exp, expm1, log, sin and cos on doubles, accurate to about 1e-12 (relative) over the
+// range float32 inputs need. The float32 kernels widen each float to double, evaluate here and
+// round once: results within 1 ulp of the correctly rounded float, nearly always equal to it.
+#pragma once
+#include <math.h>  // the scalar sin/cos for the rare lanes |x| >= 2^24
+
+#include "elementwise/simd/common.h"
+
+namespace nabla::ew::NABLA_ISA {
+
+// 2^n for integral n in [-1022, 1023]: n + 1.5*2^52 holds n in its low bits; shifted into the
+// exponent field with the bias.
+static inline VD pow2(VD n) {
+  const VQ bits = asBits(n + splat(0x1.8p52));
+  return asDouble(shl(bits + splatq(1023), 52));
+}
+
+// x = n ln2 + r, |r| <= ln2/2 (ln2 in two parts: n * kLn2Hi is exact for |n| < 2^20).
+static inline VD reduceLn2(VD x, VD& n) {
+  n = round(x * splat(1.4426950408889634));
+  const VD r = fnma(n, splat(6.93147180369123816490e-01), x);
+  return fnma(n, splat(1.90821492927058770002e-10), r);
+}
+
+// e^x = 2^n e^r for x in [-1000, 700] (0 below); e^r by a degree-8 Chebyshev fit on
+// [-ln2/2, ln2/2] (relative error 1.1e-12).
+static inline VD expCore(VD x) {
+  VD n;
+  const VD r = reduceLn2(max(x, splat(-1000.0)), n);
+  VD p = splat(2.4876164022625967e-05);
+  p = fma(p, r, splat(0.00019915866926782682));
+  p = fma(p, r, splat(0.0013888821677630362));
+  p = fma(p, r, splat(0.008333266097949614));
+  p = fma(p, r, splat(0.041666666890957));
+  p = fma(p, r, splat(0.16666666891045775));
+  p = fma(p, r, splat(0.49999999999797934));
+  p = fma(p, r, splat(0.9999999999797852));
+  p = fma(p, r, splat(1.0));
+  // NOTE: n < -1022 would leave the exponent field; 2^(n/2) twice keeps both factors normal.
+  const VD h = round(n * splat(0.5));
+  return p * pow2(h) * pow2(n - h);
+}
+
+// e^x - 1 for x in [-40, 0] without cancellation near 0: 2^n (1 + q) - 1 = 2^n q + (2^n - 1),
+// with q = e^r - 1 = r Q(r), Q a degree-7 Chebyshev fit of (e^r - 1)/r (relative error 5e-12).
+static inline VD expm1Core(VD x) {
+  VD n;
+  const VD r = reduceLn2(x, n);
+  VD q = splat(2.4867870179687727e-05);
+  q = fma(q, r, splat(0.00019907569310848288));
+  q = fma(q, r, splat(0.0013888839110572009));
+  q = fma(q, r, splat(0.008333283538708528));
+  q = fma(q, r, splat(0.04166666678626573));
+  q = fma(q, r, splat(0.16666666786308587));
+  q = fma(q, r, splat(0.4999999999995511));
+  q = fma(q, r, splat(0.999999999995509));
+  const VD s = pow2(n);
+  return fma(s, q * r, s - splat(1.0));
+}
+
+static inline VD nan() { return splat(__builtin_nan("")); }
+
+// e^x for x widened from a float; beyond the float range the double rounds to 0 or Infinity.
+static inline VD expF(VD x) {
+  const VD y = expCore(min(x, splat(100.0)));
+  return select(isnan(x), x, y);
+}
+
+// 1 / (1 + e^-x), as e^x / (1 + e^x) for x < 0: e = e^-|x| never overflows.
+static inline VD sigmoidF(VD x) {
+  const VD one = splat(1.0);
+  const VD e = expCore(neg(abs(x)));
+  const VD s = select(lt(x, splat(0.0)), e, one) / (one + e);
+  return select(isnan(x), x, s);
+}
+
+// tanh|x| = -m / (2 + m) with m = e^(-2|x|) - 1; odd in x. |x| > 20 gives 1 in float.
+static inline VD tanhF(VD x) {
+  const VD m = expm1Core(min(abs(x), splat(20.0)) * splat(-2.0));
+  const VD t = abs(m) / (m + splat(2.0));
+  const VD y = asDouble(asBits(t) | (asBits(x) & splatq(INT64_MIN)));  // the sign of x
+  return select(isnan(x), x, y);
+}
+
+// log x = k ln2 + log m with x = 2^k m, m in [sqrt(1/2), sqrt 2); log m = 2 atanh(s) with
+// s = (m - 1) / (m + 1), |s| <= 0.172: 2s (1 + s^2/3 + s^4/5 + ... + s^14/15), error < 4e-14.
+// x widened from a float, so positive x is a normal double.
+static inline VD logF(VD x) {
+  const VQ b = asBits(x);
+  VD m = asDouble((b & splatq(0x000fffffffffffff)) | splatq(0x3ff0000000000000));  // [1, 2)
+  VD k = asDouble(shr(b, 52) | splatq(0x4330000000000000)) - splat(0x1p52 + 1023);  // exponent
+  const MD big = gt(m, splat(1.4142135623730951));
+  m = select(big, m * splat(0.5), m);
+  k = select(big, k + splat(1.0), k);
+  const VD f = m - splat(1.0);
+  const VD s = f / (f + splat(2.0));
+  const VD z = s * s;
+  VD p = splat(1.0 / 15);
+  p = fma(p, z, splat(1.0 / 13));
+  p = fma(p, z, splat(1.0 / 11));
+  p = fma(p, z, splat(1.0 / 9));
+  p = fma(p, z, splat(1.0 / 7));
+  p = fma(p, z, splat(1.0 / 5));
+  p = fma(p, z, splat(1.0 / 3));
+  const VD s2 = s + s;
+  VD y = fma(k, splat(0.6931471805599453), fma(s2, z * p, s2));
+  y = select(eq(x, splat(0.0)), splat(-__builtin_inf()), y);
+  y = select(eq(x, splat(__builtin_inf())), x, y);
+  return select(lt(x, splat(0.0)) | isnan(x), nan(), y);
+}
+
+// sin r = r + r^3 S(r^2) and cos r = 1 + r^2 C(r^2) for |r| <= pi/4 (Taylor to r^13 and r^12,
+// error < 4e-13).
+static inline VD sinPoly(VD r, VD z) {
+  VD p = splat(1.0 / 6227020800);
+  p = fma(p, z, splat(-1.0 / 39916800));
+  p = fma(p, z, splat(1.0 / 362880));
+  p = fma(p, z, splat(-1.0 / 5040));
+  p = fma(p, z, splat(1.0 / 120));
+  p = fma(p, z, splat(-1.0 / 6));
+  return fma(r * z, p, r);
+}
+static inline VD cosPoly(VD z) {
+  VD p = splat(1.0 / 479001600);
+  p = fma(p, z, splat(-1.0 / 3628800));
+  p = fma(p, z, splat(1.0 / 40320));
+  p = fma(p, z, splat(-1.0 / 720));
+  p = fma(p, z, splat(1.0 / 24));
+  p = fma(p, z, splat(-0.5));
+  return fma(z, p, splat(1.0));
+}
+
+// sin x (Cos: cos x) for x widened from a float. x = n pi/2 + r with pi/2 in three parts (each
+// n * part exact inside its FMA for |x| < 2^24); then by the quadrant n mod 4,
+// sin x = sin r, cos r, -sin r, -cos r (cos x: the next quadrant's). Lanes with |x| >= 2^24,
+// Infinity or NaN go to the C library.
+template <bool Cos>
+static inline VD sinCosF(VD x) {
+  const VD n = round(x * splat(0.6366197723675814));
+  VD r = fnma(n, splat(1.5707963267948966), x);
+  r = fnma(n, splat(6.123233995736766e-17), r);
+  r = fnma(n, splat(-1.4973849048591698e-33), r);
+  VQ q = asBits(n + splat(0x1.8p52));  // n's low bits
+  if (Cos) q = q + splatq(1);
+  const VD z = r * r;
+  VD y = select(nonzero(q & splatq(1)), cosPoly(z), sinPoly(r, z));
+  y = asDouble(asBits(y) ^ shl(q & splatq(2), 62));
+  if (!Cos) y = select(eq(x, splat(0.0)), x, y);  // sin(-0) = -0
+  const MD far = ~lt(abs(x), splat(16777216.0));
+  if (bits(far) == 0) return y;
+  alignas(64) double xs[kD], ys[kD];
+  store(xs, x);
+  store(ys, y);
+  for (int i = 0; i < kD; i++)
+    if (bits(far) >> i & 1) ys[i] = Cos ? ::cos(xs[i]) : ::sin(xs[i]);
+  return load(ys);
+}
+
+}  // namespace nabla::ew::NABLA_ISA

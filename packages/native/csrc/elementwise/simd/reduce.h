@@ -1,0 +1,247 @@
+// Vector reductions with the scalar reference's semantics (scalar-reduce.cc):
+//   sum    float32: widened to double in 4 accumulators, rounded once; float64: Knuth's TwoSum
+//          per lane (s + c is each lane's exact sum), lanes combined with Neumaier's; int32 wraps;
+//   max/min/argmax/argmin: one pass for the extremum and a NaN flag, then (only for arg, a zero
+//          extremum or a NaN) a second for the first index holding it.
+// Column kernels (out[j] = op over rows of x[r][j]) update a block of column accumulators per row.
+#pragma once
+#include <type_traits>
+
+#include "elementwise/simd/common.h"
+
+namespace nabla::ew::NABLA_ISA {
+
+constexpr ptrdiff_t kBlock = 256;  // columns per pass: accumulators live on the stack
+
+void sumRowF32(const void* x, ptrdiff_t n, void* out) {
+  const float* p = static_cast<const float*>(x);
+  VD a0 = splat(0.0), a1 = a0, a2 = a0, a3 = a0;
+  ptrdiff_t i = 0;
+  for (; i + 2 * kF <= n; i += 2 * kF) {
+    const VF v = load(p + i), w = load(p + i + kF);
+    a0 = a0 + lo(v), a1 = a1 + hi(v), a2 = a2 + lo(w), a3 = a3 + hi(w);
+  }
+  for (; i < n; i += kF) {
+    const VF v = n - i >= kF ? load(p + i) : load_n(p + i, n - i);
+    a0 = a0 + lo(v), a1 = a1 + hi(v);
+  }
+  *static_cast<float*>(out) = float(hsum((a0 + a2) + (a1 + a3)));
+}
+
+// s + c += v exactly (TwoSum: e is the rounding error of s + v, whatever their magnitudes).
+static inline void twoSum(VD& s, VD& c, VD v) {
+  const VD t = s + v, bp = t - s;
+  c = c + ((s - (t - bp)) + (v - bp));
+  s = t;
+}
+
+// Neumaier-combines lane sums s (with compensations c) of `lanes` lanes; s alone if not finite.
+static inline double combine(const double* s, const double* c, int lanes) {
+  double t = 0, comp = 0;
+  for (int i = 0; i < lanes; i++) {
+    const double u = t + s[i];
+    comp += (__builtin_fabs(t) >= __builtin_fabs(s[i]) ? (t - u) + s[i] : (s[i] - u) + t) + c[i];
+    t = u;
+  }
+  return __builtin_isfinite(t) ? t + comp : t;
+}
+
+void sumRowF64(const void* x, ptrdiff_t n, void* out) {
+  const double* p = static_cast<const double*>(x);
+  VD s0 = splat(0.0), c0 = s0, s1 = s0, c1 = s0;
+  ptrdiff_t i = 0;
+  for (; i + 2 * kD <= n; i += 2 * kD) twoSum(s0, c0, load(p + i)), twoSum(s1, c1, load(p + i + kD));
+  for (; i < n; i += kD) twoSum(s0, c0, n - i >= kD ? load(p + i) : load_n(p + i, n - i));
+  alignas(64) double s[2 * kD], c[2 * kD];
+  store(s, s0), store(s + kD, s1), store(c, c0), store(c + kD, c1);
+  *static_cast<double*>(out) = combine(s, c, 2 * kD);
+}
+
+void sumRowI32(const void* x, ptrdiff_t n, void* out) {
+  const int32_t* p = static_cast<const int32_t*>(x);
+  VI a = splat(int32_t(0)), b = a;
+  ptrdiff_t i = 0;
+  for (; i + 2 * kF <= n; i += 2 * kF) a = a + load(p + i), b = b + load(p + i + kF);
+  for (; i < n; i += kF) a = a + (n - i >= kF ? load(p + i) : load_n(p + i, n - i));
+  *static_cast<int32_t*>(out) = hsum(a + b);
+}
+
+// The first i with p[i] == v (v is in the row).
+template <class T>
+ptrdiff_t firstIndex(const T* p, ptrdiff_t n, T v) {
+  constexpr int N = Vec<T>::N;
+  const auto vv = splat(v);
+  ptrdiff_t i = 0;
+  for (; i + N <= n; i += N) {
+    const unsigned b = bits(eq(load(p + i), vv));
+    if (b != 0) return i + __builtin_ctz(b);
+  }
+  while (i < n && p[i] != v) i++;
+  return i;
+}
+
+// max/min (Arg: argmax/argmin) of a row, n >= 1.
+template <class T, bool Max, bool Arg>
+void extremumRow(const void* x, ptrdiff_t n, void* out) {
+  using V = typename Vec<T>::V;
+  using M = typename Vec<T>::M;
+  constexpr int N = Vec<T>::N;
+  const T* p = static_cast<const T*>(x);
+  V m = splat(p[0]);
+  M nan = none<M>();
+  ptrdiff_t i = 0;
+  for (; i + N <= n; i += N) {
+    const V v = load(p + i);
+    nan = nan | isnan(v);
+    m = Max ? max(m, v) : min(m, v);
+  }
+  if (i < n) {  // the missing lanes repeat p[0]
+    const V v = select(firstLanes(M{}, n - i), load_n(p + i, n - i), splat(p[0]));
+    nan = nan | isnan(v);
+    m = Max ? max(m, v) : min(m, v);
+  }
+  ptrdiff_t k = 0;
+  if (bits(nan) != 0) {
+    while (p[k] == p[k]) k++;  // the first NaN
+  } else {
+    const T best = Max ? hmax(m) : hmin(m);
+    if (!Arg && best != 0) {
+      *static_cast<T*>(out) = best;
+      return;
+    }
+    // NOTE: the first element equal to the extremum: this also gives a zero extremum the sign
+    // of its first occurrence, as the scalar loop does.
+    k = firstIndex(p, n, best);
+  }
+  if (Arg) *static_cast<int32_t*>(out) = int32_t(k);
+  else *static_cast<T*>(out) = p[k];
+}
+
+// Column sums: float32 in double accumulators, float64 in TwoSum pairs, int32 in out (wrapping).
+void sumColsF32(const void* x, ptrdiff_t rs, ptrdiff_t rows, ptrdiff_t cols, void* out) {
+  const float* p = static_cast<const float*>(x);
+  float* o = static_cast<float*>(out);
+  for (ptrdiff_t j0 = 0; j0 < cols; j0 += kBlock) {
+    const ptrdiff_t w = cols - j0 < kBlock ? cols - j0 : kBlock;
+    alignas(64) double acc[kBlock];
+    for (ptrdiff_t j = 0; j < w; j += kD) store(acc + j, splat(0.0));
+    for (ptrdiff_t r = 0; r < rows; r++) {
+      const float* row = p + r * rs + j0;
+      for (ptrdiff_t j = 0; j < w; j += kF) {
+        const VF v = w - j >= kF ? load(row + j) : load_n(row + j, w - j);
+        store(acc + j, load(acc + j) + lo(v));
+        if (j + kD < w) store(acc + j + kD, load(acc + j + kD) + hi(v));
+      }
+    }
+    for (ptrdiff_t j = 0; j < w; j++) o[j0 + j] = float(acc[j]);
+  }
+}
+
+void sumColsF64(const void* x, ptrdiff_t rs, ptrdiff_t rows, ptrdiff_t cols, void* out) {
+  const double* p = static_cast<const double*>(x);
+  double* o = static_cast<double*>(out);
+  for (ptrdiff_t j0 = 0; j0 < cols; j0 += kBlock) {
+    const ptrdiff_t w = cols - j0 < kBlock ? cols - j0 : kBlock;
+    alignas(64) double s[kBlock], c[kBlock];
+    for (ptrdiff_t j = 0; j < w; j += kD) store(s + j, splat(0.0)), store(c + j, splat(0.0));
+    for (ptrdiff_t r = 0; r < rows; r++) {
+      const double* row = p + r * rs + j0;
+      for (ptrdiff_t j = 0; j < w; j += kD) {
+        VD sv = load(s + j), cv = load(c + j);
+        twoSum(sv, cv, w - j >= kD ? load(row + j) : load_n(row + j, w - j));
+        store(s + j, sv), store(c + j, cv);
+      }
+    }
+    for (ptrdiff_t j = 0; j < w; j++) o[j0 + j] = __builtin_isfinite(s[j]) ? s[j] + c[j] : s[j];
+  }
+}
+
+void sumColsI32(const void* x, ptrdiff_t rs, ptrdiff_t rows, ptrdiff_t cols, void* out) {
+  const int32_t* p = static_cast<const int32_t*>(x);
+  int32_t* o = static_cast<int32_t*>(out);
+  ptrdiff_t j = 0;
+  for (; j + kF <= cols; j += kF) {
+    VI a = splat(int32_t(0));
+    for (ptrdiff_t r = 0; r < rows; r++) a = a + load(p + r * rs + j);
+    store(o + j, a);
+  }
+  if (j < cols) {
+    VI a = splat(int32_t(0));
+    for (ptrdiff_t r = 0; r < rows; r++) a = a + load_n(p + r * rs + j, cols - j);
+    store_n(o + j, a, cols - j);
+  }
+}
+
+// Column max/min kept in out: a later value replaces the kept one if larger (smaller) or NaN.
+template <class T, bool Max>
+void extremumCols(const void* x, ptrdiff_t rs, ptrdiff_t rows, ptrdiff_t cols, void* out) {
+  constexpr int N = Vec<T>::N;
+  const T* p = static_cast<const T*>(x);
+  T* o = static_cast<T*>(out);
+  for (ptrdiff_t j = 0; j < cols; j++) o[j] = p[j];
+  for (ptrdiff_t r = 1; r < rows; r++) {
+    const T* row = p + r * rs;
+    for (ptrdiff_t j = 0; j < cols; j += N) {
+      const ptrdiff_t m = cols - j;
+      const auto v = m >= N ? load(row + j) : load_n(row + j, m);
+      const auto k = m >= N ? load(o + j) : load_n(o + j, m);
+      const auto y = select((Max ? gt(v, k) : lt(v, k)) | isnan(v), v, k);
+      if (m >= N) store(o + j, y);
+      else store_n(o + j, y, m);
+    }
+  }
+}
+
+// Column argmax/argmin: the row of the first extremum, or of the first NaN (then it sticks).
+// Indices are kept as int32 lanes beside float/int32 values, as doubles beside doubles.
+template <class T, bool Max>
+void argCols(const void* x, ptrdiff_t rs, ptrdiff_t rows, ptrdiff_t cols, void* out) {
+  using I = typename std::conditional<sizeof(T) == 8, double, int32_t>::type;
+  constexpr int N = Vec<T>::N;
+  const T* p = static_cast<const T*>(x);
+  int32_t* o = static_cast<int32_t*>(out);
+  for (ptrdiff_t j0 = 0; j0 < cols; j0 += kBlock) {
+    const ptrdiff_t w = cols - j0 < kBlock ? cols - j0 : kBlock;
+    alignas(64) T best[kBlock];
+    alignas(64) I idx[kBlock];
+    for (ptrdiff_t j = 0; j < w; j++) best[j] = p[j0 + j], idx[j] = 0;
+    for (ptrdiff_t r = 1; r < rows; r++) {
+      const T* row = p + r * rs + j0;
+      const auto rv = splat(I(r));
+      for (ptrdiff_t j = 0; j < w; j += N) {
+        const auto v = w - j >= N ? load(row + j) : load_n(row + j, w - j);
+        const auto m = load(best + j);
+        const auto up = (Max ? gt(v, m) : lt(v, m)) | (isnan(v) & ~isnan(m));
+        store(best + j, select(up, v, m));
+        store(idx + j, select(up, rv, load(idx + j)));
+      }
+    }
+    for (ptrdiff_t j = 0; j < w; j++) o[j0 + j] = int32_t(idx[j]);
+  }
+}
+
+template <class T>
+void fillOrdered(Kernels& k, DType t) {
+  k.reduceRow[kMax][t] = extremumRow<T, true, false>;
+  k.reduceRow[kMin][t] = extremumRow<T, false, false>;
+  k.reduceRow[kArgmax][t] = extremumRow<T, true, true>;
+  k.reduceRow[kArgmin][t] = extremumRow<T, false, true>;
+  k.reduceCol[kMax][t] = extremumCols<T, true>;
+  k.reduceCol[kMin][t] = extremumCols<T, false>;
+  k.reduceCol[kArgmax][t] = argCols<T, true>;
+  k.reduceCol[kArgmin][t] = argCols<T, false>;
+}
+
+void fillReduce(Kernels& k) {
+  k.reduceRow[kSum][F32] = sumRowF32;
+  k.reduceRow[kSum][F64] = sumRowF64;
+  k.reduceRow[kSum][I32] = sumRowI32;
+  k.reduceCol[kSum][F32] = sumColsF32;
+  k.reduceCol[kSum][F64] = sumColsF64;
+  k.reduceCol[kSum][I32] = sumColsI32;
+  fillOrdered<float>(k, F32);
+  fillOrdered<double>(k, F64);
+  fillOrdered<int32_t>(k, I32);
+}
+
+}  // namespace nabla::ew::NABLA_ISA
