@@ -29,7 +29,18 @@ export {
   type Vjp,
   type VjpContext,
 } from "./autograd/node.js";
-export type { Backend, BinaryOp, ReduceOp, UnaryOp, View } from "./backend/backend.js";
+export type {
+  Backend,
+  BinaryOp,
+  RecurrentForward,
+  RecurrentKernels,
+  RecurrentKind,
+  RecurrentOperands,
+  RecurrentSequence,
+  ReduceOp,
+  UnaryOp,
+  View,
+} from "./backend/backend.js";
 export { getBackend, setBackend } from "./backend/backend.js";
 export { jsBackend } from "./backend/js/index.js";
 export { createWasmBackend } from "./backend/wasm/index.js";

@@ -1,35 +1,22 @@
-import { allocate, type DType, expf, getBackend, type TypedArray, tanhf, type View } from "@nablajs/tensor";
+import {
+  allocate,
+  expf,
+  getBackend,
+  type RecurrentOperands,
+  type RecurrentSequence,
+  type TypedArray,
+  tanhf,
+  type View,
+} from "@nablajs/tensor";
 
-/** The sizes and traversal of one layer direction's sequence. */
-export interface Sequence {
-  /** Time steps. */
-  T: number;
-  /** Batch size. */
-  B: number;
-  /** Input features. */
-  I: number;
-  /** Hidden features. */
-  H: number;
-  dtype: DType;
-  /** Walk the sequence from its last valid step to the first. */
-  reverse: boolean;
-  /** Valid steps per batch entry (padded batches), or null when every sequence has T steps. */
-  lengths: Int32Array | null;
-}
+/** The sizes and traversal of one layer direction's sequence (the backend interface's type). */
+export type Sequence = RecurrentSequence;
 
 /**
  * One direction's operands as flat row-major arrays with offset 0: x [T, B, I], h0 [B, H],
  * c0 [B, H] (LSTM only), wih [G*H, I], whh [G*H, H], bih and bhh [G*H] (null without bias).
  */
-export interface Operands {
-  x: TypedArray;
-  h0: TypedArray;
-  c0: TypedArray | null;
-  wih: TypedArray;
-  whh: TypedArray;
-  bih: TypedArray | null;
-  bhh: TypedArray | null;
-}
+export type Operands = RecurrentOperands;
 
 /** The gradients a fused backward returns: one per operand, in the layout of `Operands`. */
 export type OperandGrads = Operands;

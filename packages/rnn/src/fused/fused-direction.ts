@@ -1,4 +1,12 @@
-import { contiguousData, customGrad, gradients, Tensor, type TypedArray } from "@nablajs/tensor";
+import {
+  contiguousData,
+  customGrad,
+  getBackend,
+  gradients,
+  type RecurrentKernels,
+  Tensor,
+  type TypedArray,
+} from "@nablajs/tensor";
 import { type DirectionSpec, namesOf, unpackInputs } from "../direction.js";
 import { referenceDirection } from "../reference/reference-direction.js";
 import type { OperandGrads, Operands, Sequence } from "./common.js";
@@ -6,11 +14,15 @@ import { type GruSaved, gruBackward, gruForward } from "./gru-kernel.js";
 import { type LstmSaved, lstmBackward, lstmForward } from "./lstm-kernel.js";
 import { type RnnSaved, rnnBackward, rnnForward } from "./rnn-kernel.js";
 
-/** What a direction's forward keeps for its backward: the sizes, the operands and the activations. */
+/**
+ * What a direction's forward keeps for its backward: the sizes, the operands, the activations,
+ * and the backend's own kernels when they ran it (their activations are in their layout).
+ */
 interface Saved {
   seq: Sequence;
   ops: Operands;
-  kept: LstmSaved | GruSaved | RnnSaved;
+  kept: unknown;
+  kernels: RecurrentKernels | null;
 }
 
 function actOf(spec: DirectionSpec) {
@@ -18,15 +30,22 @@ function actOf(spec: DirectionSpec) {
 }
 
 function runForward(spec: DirectionSpec, seq: Sequence, ops: Operands): { outs: TypedArray[]; saved: Saved } {
+  const kernels = getBackend().recurrent;
+  if (kernels?.supports(seq)) {
+    const r = kernels.forward(seq, ops);
+    const outs = r.cn === null ? [r.y, r.hn] : [r.y, r.hn, r.cn];
+    return { outs, saved: { seq, ops, kept: r.saved, kernels } };
+  }
   if (spec.kind === "LSTM") {
     const r = lstmForward(seq, ops);
-    return { outs: [r.y, r.hn, r.cn], saved: { seq, ops, kept: r.saved } };
+    return { outs: [r.y, r.hn, r.cn], saved: { seq, ops, kept: r.saved, kernels: null } };
   }
   const r = spec.kind === "GRU" ? gruForward(seq, ops) : rnnForward(seq, ops, actOf(spec));
-  return { outs: [r.y, r.hn], saved: { seq, ops, kept: r.saved } };
+  return { outs: [r.y, r.hn], saved: { seq, ops, kept: r.saved, kernels: null } };
 }
 
-function runBackward(spec: DirectionSpec, { seq, ops, kept }: Saved, g: TypedArray[]): OperandGrads {
+function runBackward(spec: DirectionSpec, { seq, ops, kept, kernels }: Saved, g: TypedArray[]): OperandGrads {
+  if (kernels !== null) return kernels.backward(seq, ops, kept, g[0]!, g[1]!, g[2] ?? null);
   if (spec.kind === "LSTM") return lstmBackward(seq, ops, kept as LstmSaved, g[0]!, g[1]!, g[2]!);
   if (spec.kind === "GRU") return gruBackward(seq, ops, kept as GruSaved, g[0]!, g[1]!);
   return rnnBackward(seq, ops, kept as RnnSaved, actOf(spec), g[0]!, g[1]!);
@@ -44,12 +63,14 @@ export function fusedDirection(spec: DirectionSpec, inputs: readonly Tensor[]): 
     (...ins: Tensor[]) => {
       const [T, B, I] = ins[0]!.shape as [number, number, number];
       const H = ins[1]!.shape[1]!;
+      const dtype = ins[0]!.dtype as Sequence["dtype"];
       const seq: Sequence = {
+        kind: spec.kind,
         T,
         B,
         I,
         H,
-        dtype: ins[0]!.dtype,
+        dtype,
         reverse: spec.reverse,
         lengths: spec.lengths,
       };

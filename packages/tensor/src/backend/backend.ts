@@ -72,6 +72,8 @@ export interface Backend {
   prepare?(b: View): View;
   /** out = x taken along `axis` at `indices` (out shape: x.shape with axis replaced by indices). */
   gather(x: View, axis: number, indices: Int32Array, out: TypedArray): void;
+  /** Optional: whole recurrent sequences in one call (see RecurrentKernels). */
+  readonly recurrent?: RecurrentKernels;
   /** out (contiguous, pre-filled) += src scattered along `axis` at `indices`. */
   scatterAdd(
     out: TypedArray,
@@ -80,6 +82,69 @@ export interface Backend {
     indices: Int32Array,
     src: View,
   ): void;
+}
+
+/** The recurrent cells a fused sequence kernel runs (PyTorch's mode names). */
+export type RecurrentKind = "LSTM" | "GRU" | "RNN_TANH" | "RNN_RELU";
+
+/** The sizes and traversal of one layer direction's sequence. */
+export interface RecurrentSequence {
+  kind: RecurrentKind;
+  /** Time steps, batch size, input features, hidden features. */
+  T: number;
+  B: number;
+  I: number;
+  H: number;
+  dtype: "float32" | "float64";
+  /** Walk the sequence from its last valid step to the first. */
+  reverse: boolean;
+  /** Valid steps per batch entry (padded batches), or null when every sequence has T steps. */
+  lengths: Int32Array | null;
+}
+
+/**
+ * One direction's operands as flat row-major arrays starting at index 0, G gates (4 LSTM, 3 GRU,
+ * 1 RNN) stacked in PyTorch's order: x [T, B, I], h0 [B, H], c0 [B, H] (LSTM only, else null),
+ * wih [G H, I], whh [G H, H], bih and bhh [G H] (null without bias). A backward returns the
+ * gradients in the same layout.
+ */
+export interface RecurrentOperands {
+  x: TypedArray;
+  h0: TypedArray;
+  c0: TypedArray | null;
+  wih: TypedArray;
+  whh: TypedArray;
+  bih: TypedArray | null;
+  bhh: TypedArray | null;
+}
+
+/** What a fused forward returns: y [T, B, H] (zeros past each length), h_n and c_n [B, H], and what its backward needs. */
+export interface RecurrentForward {
+  y: TypedArray;
+  hn: TypedArray;
+  cn: TypedArray | null;
+  /** The activations kept for the backward, in a layout the backend owns. */
+  saved: unknown;
+}
+
+/**
+ * A whole recurrent sequence, forward and backpropagation through time, in one call (as cuDNN):
+ * a backend may provide it to run the time loop in its own code. Semantics are those of the
+ * TypeScript kernels of @nablajs/rnn (src/fused/), which are the reference.
+ */
+export interface RecurrentKernels {
+  /** Whether this backend runs `seq` (a dtype or size it does not handle falls back to TypeScript). */
+  supports(seq: RecurrentSequence): boolean;
+  forward(seq: RecurrentSequence, ops: RecurrentOperands): RecurrentForward;
+  /** Gradients of every operand from the cotangents of y, h_n and c_n (c_n's null unless LSTM). */
+  backward(
+    seq: RecurrentSequence,
+    ops: RecurrentOperands,
+    saved: unknown,
+    dy: TypedArray,
+    dhn: TypedArray,
+    dcn: TypedArray | null,
+  ): RecurrentOperands;
 }
 
 let current: Backend | undefined;
