@@ -25,8 +25,11 @@
 namespace nabla::pool {
 namespace {
 
-// How long an idle worker keeps polling for the next job before it sleeps.
-constexpr auto kSpin = std::chrono::microseconds(100);
+// An idle worker polls for the next job with pause instructions for kSpin, then with
+// sched_yield until kYield (so on a machine busier than its cores the worker hands its core to a
+// thread that has work, such as the caller of the next region), then sleeps.
+constexpr auto kSpin = std::chrono::microseconds(5);
+constexpr auto kYield = std::chrono::microseconds(200);
 
 // The index of this thread in the region it is running a task of, or -1 outside any region.
 thread_local int tThread = -1;
@@ -61,7 +64,10 @@ class Pool {
     }
     work(0);
     state_.store(job * 2);
-    while (active_.load() != 0) NABLA_PAUSE();
+    for (int i = 0; active_.load() != 0; ++i) {
+      if ((i & 15) == 15) std::this_thread::yield();  // a worker preempted inside a task
+      NABLA_PAUSE();
+    }
   }
 
  private:
@@ -93,11 +99,15 @@ class Pool {
   // Spins, then sleeps, until a job newer than `seen` is open (returns its state) or stop.
   uint64_t waitForJob(uint64_t seen) {
     auto fresh = [&](uint64_t s) { return s == kStop || ((s & 1) && s / 2 > seen); };
-    const auto until = std::chrono::steady_clock::now() + kSpin;
+    const auto start = std::chrono::steady_clock::now();
     for (int i = 0;; ++i) {
       uint64_t s = state_.load();
       if (fresh(s)) return s;
-      if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) break;
+      if ((i & 15) == 15) {
+        const auto waited = std::chrono::steady_clock::now() - start;
+        if (waited > kYield) break;
+        if (waited > kSpin) std::this_thread::yield();
+      }
       NABLA_PAUSE();
     }
     std::unique_lock<std::mutex> lock(sleep_);
