@@ -152,7 +152,8 @@ function check(cases: Case[], packed: boolean): string[] {
   return failures;
 }
 
-// Shapes around the register tiles (MR 8/6/4, NR 32/16/8), primes, one and several panels.
+// Shapes around the register tiles (MR 8/6/4, NR 32/16/8), primes, one and several panels; the
+// tiniest (m n k <= 256) take the plain loop when B is not packed.
 const small = [
   [1, 1, 1],
   [1, 33, 7],
@@ -164,6 +165,7 @@ const small = [
   [32, 64, 29],
   [24, 31, 64],
   [3, 100, 2],
+  [1, 70, 5],
 ];
 
 // Every layout pair of A and B, both dtypes, with and without accumulation, packed and not.

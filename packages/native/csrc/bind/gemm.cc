@@ -38,14 +38,10 @@ bool fail(napi_env env, const char* fn, const char* what, double value) {
 }
 
 bool getArray(napi_env env, const char* fn, const char* name, napi_value v, Array* out) {
-  bool is = false;
-  napi_is_typedarray(env, v, &is);
-  if (is) {
-    napi_value buffer;
-    size_t offset;
-    napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, &buffer, &offset);
-    if (out->type == napi_float32_array || out->type == napi_float64_array) return true;
-  }
+  // napi_invalid_arg when v is not a typed array
+  if (napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, nullptr, nullptr) == napi_ok &&
+      (out->type == napi_float32_array || out->type == napi_float64_array))
+    return true;
   char what[64];
   std::snprintf(what, sizeof what, "%s must be a Float32Array or a Float64Array", name);
   return fail(env, fn, what);
@@ -117,15 +113,15 @@ struct Strided {
   int64_t off, s0, s1;
 };
 
+// name is "a" or "b"; the argument names are spelled out so no message is formatted unless it fails.
 bool getStrided(napi_env env, const char* fn, const char* name, const napi_value* args, Strided* out) {
-  char what[32];
-  std::snprintf(what, sizeof what, "%s offset", name);
-  if (!getArray(env, fn, name, args[0], &out->array) ||
-      !getInt(env, fn, what, args[1], 0, kMaxIndex, &out->off))
-    return false;
-  std::snprintf(what, sizeof what, "%s strides", name);
-  return getInt(env, fn, what, args[2], -kMaxIndex, kMaxIndex, &out->s0) &&
-         getInt(env, fn, what, args[3], -kMaxIndex, kMaxIndex, &out->s1);
+  const bool isA = name[0] == 'a';
+  const char* offset = isA ? "a offset" : "b offset";
+  const char* strides = isA ? "a strides" : "b strides";
+  return getArray(env, fn, name, args[0], &out->array) &&
+         getInt(env, fn, offset, args[1], 0, kMaxIndex, &out->off) &&
+         getInt(env, fn, strides, args[2], -kMaxIndex, kMaxIndex, &out->s0) &&
+         getInt(env, fn, strides, args[3], -kMaxIndex, kMaxIndex, &out->s1);
 }
 
 const char* typeName(napi_typedarray_type t) {
