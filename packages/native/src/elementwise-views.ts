@@ -1,4 +1,5 @@
 import {
+  axesMask,
   BINARY,
   type ElementwiseKernels,
   type KernelArray,
@@ -7,12 +8,10 @@ import {
   type StridedView,
   UNARY,
   writeLayout,
-  writeReduceLayout,
 } from "./elementwise.js";
 
-/** A strided view with its storage (the shape of @nablajs/tensor's backend View). */
+/** A strided view with its shape (the shape of @nablajs/tensor's backend View). */
 export interface KernelView extends StridedView {
-  readonly data: KernelArray;
   readonly shape: readonly number[];
 }
 
@@ -31,18 +30,25 @@ export interface ElementwiseViews {
 }
 
 /**
- * Adapts the addon's packed-layout functions to view arguments: each call writes its views into
- * one scratch Int32Array and makes one addon call.
+ * Adapts the addon's buffer-and-layout functions to view arguments: each call writes its views
+ * into one scratch Int32Array and makes one addon call.
  */
 export function elementwiseViews(k: ElementwiseKernels): ElementwiseViews {
-  const layout = new Int32Array(LAYOUT_CAPACITY);
+  const l = new Int32Array(LAYOUT_CAPACITY);
   return {
-    unary: (op, x, out) => k.unary(UNARY[op], x.data, out, writeLayout(layout, x.shape, [x])),
+    unary: (op, x, out) => k.unary(UNARY[op], x.data.buffer, out.buffer, writeLayout(l, x.shape, [x], out)),
     binary: (op, a, b, out) =>
-      k.binary(BINARY[op], a.data, b.data, out, writeLayout(layout, a.shape, [a, b])),
-    where: (c, a, b, out) => k.where(c.data, a.data, b.data, out, writeLayout(layout, c.shape, [c, a, b])),
-    copy: (x, out) => k.copy(x.data, out, writeLayout(layout, x.shape, [x])),
+      k.binary(BINARY[op], a.data.buffer, b.data.buffer, out.buffer, writeLayout(l, a.shape, [a, b], out)),
+    where: (c, a, b, out) =>
+      k.where(
+        c.data.buffer,
+        a.data.buffer,
+        b.data.buffer,
+        out.buffer,
+        writeLayout(l, c.shape, [c, a, b], out),
+      ),
+    copy: (x, out) => k.copy(x.data.buffer, out.buffer, writeLayout(l, x.shape, [x], out)),
     reduce: (op, x, axes, out) =>
-      k.reduce(REDUCE[op], x.data, out, writeReduceLayout(layout, x.shape, x, axes)),
+      k.reduce(REDUCE[op], x.data.buffer, out.buffer, writeLayout(l, x.shape, [x], out, axesMask(axes))),
   };
 }

@@ -2,9 +2,9 @@
  * The elementwise kernels of the addon (csrc/bind/elementwise.cc): unary, binary, where, copy and
  * reductions over strided views, vectorised for AVX-512 and AVX2 with a scalar reference.
  *
- * Every view travels in one packed `Int32Array` layout (see {@link writeLayout}), so a call
- * unwraps a few typed arrays and creates no objects. Outputs are contiguous, row-major. Every
- * element a view touches is checked against its array: a bad view throws a TypeError.
+ * Operands travel as ArrayBuffers and every view in one packed Int32Array layout (see
+ * {@link writeLayout}), so a call unwraps a few buffers and creates no objects. Outputs are
+ * contiguous, row-major. Every element a view touches is checked: a bad view throws a TypeError.
  */
 
 /** The unary op codes (the Backend's UnaryOp order). */
@@ -46,77 +46,101 @@ export const REDUCE = { sum: 0, max: 1, min: 2, argmax: 3, argmin: 4 } as const;
 /** The arrays the kernels read and write. */
 export type KernelArray = Float32Array | Float64Array | Int32Array;
 
+/** The dtype codes of a layout: float32 0, float64 1, int32 2. */
+export const DTYPE = { float32: 0, float64: 1, int32: 2 } as const;
+
 /** The instruction sets `setIsa` accepts ("auto": the best this CPU runs). */
 export type IsaName = "avx512" | "avx2" | "scalar" | "auto";
 
 /**
- * The addon's elementwise functions. `layout` packs the views (see {@link writeLayout}); inputs
- * share one shape, already broadcast (stride 0); `out` is contiguous with that shape's size.
+ * The addon's elementwise functions. Operands are passed as their ArrayBuffers (reading a typed
+ * array through Node-API costs ~50 ns, a buffer ~10 ns); `layout` is the buffer of an Int32Array
+ * that {@link writeLayout} filled: which typed array of each buffer (dtype, start, length), each
+ * input's strided view (offset, strides) and the shape. Inputs share that shape, already
+ * broadcast (stride 0); `out` is contiguous. Every element read or written is checked against its
+ * typed array and buffer: a bad layout throws a TypeError.
+ *
  * Ops are defined for float32 and float64; int32 has neg, abs, sign, square, relu, add, sub, mul,
  * maximum, minimum, the comparisons, where, copy and the reductions (int32 arithmetic wraps).
  * float32 transcendentals are within 1 ulp of the correctly rounded result.
  */
 export interface ElementwiseKernels {
-  /** out[i] = op(x[i]) for a UNARY code; layout of one input; out has x's dtype. */
-  unary(op: number, x: KernelArray, out: KernelArray, layout: Int32Array): void;
-  /** out[i] = op(a[i], b[i]) for a BINARY code; layout of two inputs; comparisons write Int32Array. */
-  binary(op: number, a: KernelArray, b: KernelArray, out: KernelArray, layout: Int32Array): void;
-  /** out[i] = cond[i] != 0 ? a[i] : b[i] (NaN counts as nonzero); layout of three inputs. */
-  where(cond: KernelArray, a: KernelArray, b: KernelArray, out: KernelArray, layout: Int32Array): void;
+  /** out[i] = op(x[i]) for a UNARY code; out has x's dtype. */
+  unary(op: number, x: ArrayBufferLike, out: ArrayBufferLike, layout: ArrayBufferLike): void;
+  /** out[i] = op(a[i], b[i]) for a BINARY code; comparisons write int32 0/1. */
+  binary(
+    op: number,
+    a: ArrayBufferLike,
+    b: ArrayBufferLike,
+    out: ArrayBufferLike,
+    layout: ArrayBufferLike,
+  ): void;
+  /** out[i] = cond[i] != 0 ? a[i] : b[i] (NaN counts as nonzero; cond of any dtype). */
+  where(
+    cond: ArrayBufferLike,
+    a: ArrayBufferLike,
+    b: ArrayBufferLike,
+    out: ArrayBufferLike,
+    layout: ArrayBufferLike,
+  ): void;
   /** Copies a strided view into contiguous out, converting dtype as a typed-array store does. */
-  copy(x: KernelArray, out: KernelArray, layout: Int32Array): void;
+  copy(x: ArrayBufferLike, out: ArrayBufferLike, layout: ArrayBufferLike): void;
   /**
-   * out[kept] = op over the reduced axes (a REDUCE code; layout from {@link writeReduceLayout});
-   * out holds the kept axes in row-major order. float32 sums add in double, float64 sums are
-   * compensated; max/min propagate NaN; argmax/argmin give the first extremum or the first NaN.
+   * out[kept] = op over the reduced axes (a REDUCE code; the layout's extra word is the axes
+   * mask); out holds the kept axes in row-major order. float32 sums add in double, float64 sums
+   * are compensated; max/min propagate NaN; argmax/argmin give the first extremum or first NaN.
    */
-  reduce(op: number, x: KernelArray, out: KernelArray, layout: Int32Array): void;
+  reduce(op: number, x: ArrayBufferLike, out: ArrayBufferLike, layout: ArrayBufferLike): void;
   /** Chooses the elementwise kernels' instruction set (for tests); returns the active one. */
   setIsa(isa: IsaName): string;
 }
 
-/** What the kernels need of a strided operand (a Tensor is one). */
+/** A strided view of a typed array (a Tensor is one). */
 export interface StridedView {
+  readonly data: KernelArray;
   readonly strides: readonly number[];
   readonly offset: number;
 }
 
-/** Entries a layout scratch needs for rank 32 and three inputs, plus a reduction's mask. */
-export const LAYOUT_CAPACITY = 2 + 3 + 33 * 4;
+/** Words a layout scratch needs: rank 32 with three inputs (where). */
+export const LAYOUT_CAPACITY = 2 + 3 * 4 + 3 + 33 * 4;
 
 /**
- * Packs views of one `shape` into `into`: [rank, offset of each view, shape, strides of each
- * view]. One scratch Int32Array of {@link LAYOUT_CAPACITY} entries serves every call: entries
- * past the layout are ignored. Returns `into`.
+ * Packs a call into `into` (an Int32Array of {@link LAYOUT_CAPACITY} words serves every call):
+ * [rank, extra, (dtype, start, length) of each input's array and of out, each input's offset,
+ * shape, each input's strides]. `extra` is a reduction's mask of reduced axes (bit d: axis d).
+ * Returns `into.buffer`, the layout argument of the kernels.
  */
 export function writeLayout(
   into: Int32Array,
   shape: readonly number[],
-  views: readonly StridedView[],
-): Int32Array {
-  into[0] = shape.length;
-  pack(into, 1, shape, views);
-  return into;
+  inputs: readonly StridedView[],
+  out: KernelArray,
+  extra = 0,
+): ArrayBufferLike {
+  const nd = shape.length;
+  into[0] = nd;
+  into[1] = extra;
+  let p = 2;
+  for (const v of inputs) p = describe(into, p, v.data);
+  p = describe(into, p, out);
+  for (const v of inputs) into[p++] = v.offset;
+  for (let d = 0; d < nd; d++) into[p++] = shape[d]!;
+  for (const v of inputs) for (let d = 0; d < nd; d++) into[p++] = v.strides[d]!;
+  return into.buffer;
 }
 
-/** Packs a reduction of the view `x` of `shape` over `axes`: [rank, axes mask, offset, shape, strides]. */
-export function writeReduceLayout(
-  into: Int32Array,
-  shape: readonly number[],
-  x: StridedView,
-  axes: readonly number[],
-): Int32Array {
+/** The mask of a reduction over `axes`: bit d set for each reduced axis d. */
+export function axesMask(axes: readonly number[]): number {
   let mask = 0;
   for (const a of axes) mask |= 1 << a;
-  into[0] = shape.length;
-  into[1] = mask;
-  pack(into, 2, shape, [x]);
-  return into;
+  return mask;
 }
 
-function pack(into: Int32Array, p: number, shape: readonly number[], views: readonly StridedView[]): void {
-  const nd = shape.length;
-  for (const v of views) into[p++] = v.offset;
-  for (let d = 0; d < nd; d++) into[p++] = shape[d]!;
-  for (const v of views) for (let d = 0; d < nd; d++) into[p++] = v.strides[d]!;
+function describe(into: Int32Array, p: number, a: KernelArray): number {
+  into[p] =
+    a instanceof Float32Array ? DTYPE.float32 : a instanceof Float64Array ? DTYPE.float64 : DTYPE.int32;
+  into[p + 1] = a.byteOffset / a.BYTES_PER_ELEMENT;
+  into[p + 2] = a.length;
+  return p + 3;
 }

@@ -41,10 +41,15 @@ void row(const Array* in, const int64_t* off, const int64_t* s, const Array& out
 
 }  // namespace
 
-bool runBinary(int op, const Array& a, const Array& b, const Array& out, const int32_t* meta,
-               int64_t metaLen, Err& err) {
+bool runBinary(int op, const Buffer* bufs, const int32_t* meta, int64_t metaLen, Err& err) {
   if (op < 0 || op >= kBinaryOps) return err.fail("binary: unknown op %d", op);
   const char* name = kBinaryNames[op];
+  static const char* const names[] = {"a", "b", "out"};
+  Array in[3];
+  Layout L;
+  int32_t extra;
+  if (!parseCall(name, names, 2, bufs, meta, metaLen, in, L, extra, err)) return false;
+  const Array &a = in[0], &b = in[1], &out = in[2];
   if (a.dtype != b.dtype)
     return err.fail("%s: a is %s but b is %s", name, kDTypeNames[a.dtype], kDTypeNames[b.dtype]);
   const DType want = isComparison(op) ? I32 : a.dtype;
@@ -52,9 +57,6 @@ bool runBinary(int op, const Array& a, const Array& b, const Array& out, const i
     return err.fail("%s: out must be %s, got %s", name, kDTypeNames[want], kDTypeNames[out.dtype]);
   const BinaryRow f = kernels().binary[op][a.dtype];
   if (f == nullptr) return err.fail("%s: not defined for %s", name, kDTypeNames[a.dtype]);
-  const Array in[2] = {a, b};
-  Layout L;
-  if (!parseLayout(name, meta, metaLen, 2, in, 0, L, err)) return false;
   if (out.length != L.size)
     return err.fail("%s: out has %lld elements, the shape %lld", name, (long long)out.length, (long long)L.size);
   collapse(L);
@@ -67,15 +69,17 @@ bool runBinary(int op, const Array& a, const Array& b, const Array& out, const i
   return true;
 }
 
-bool runWhere(const Array& cond, const Array& a, const Array& b, const Array& out, const int32_t* meta,
-              int64_t metaLen, Err& err) {
+bool runWhere(const Buffer* bufs, const int32_t* meta, int64_t metaLen, Err& err) {
+  static const char* const names[] = {"cond", "a", "b", "out"};
+  Array in[4];
+  Layout L;
+  int32_t extra;
+  if (!parseCall("where", names, 3, bufs, meta, metaLen, in, L, extra, err)) return false;
+  const Array &cond = in[0], &a = in[1], &b = in[2], &out = in[3];
   if (a.dtype != b.dtype || out.dtype != a.dtype)
     return err.fail("where: a, b and out must share a dtype, got %s, %s and %s", kDTypeNames[a.dtype],
                     kDTypeNames[b.dtype], kDTypeNames[out.dtype]);
   const WhereRow f = kernels().where[cond.dtype][a.dtype];
-  const Array in[3] = {cond, a, b};
-  Layout L;
-  if (!parseLayout("where", meta, metaLen, 3, in, 0, L, err)) return false;
   if (out.length != L.size)
     return err.fail("where: out has %lld elements, the shape %lld", (long long)out.length, (long long)L.size);
   collapse(L);

@@ -39,9 +39,13 @@ CopyRow pick(DType to) {
 
 }  // namespace
 
-bool runCopy(const Array& x, const Array& out, const int32_t* meta, int64_t metaLen, Err& err) {
+bool runCopy(const Buffer* bufs, const int32_t* meta, int64_t metaLen, Err& err) {
+  static const char* const names[] = {"x", "out"};
+  Array arr[2];
   Layout L;
-  if (!parseLayout("copy", meta, metaLen, 1, &x, 0, L, err)) return false;
+  int32_t extra;
+  if (!parseCall("copy", names, 1, bufs, meta, metaLen, arr, L, extra, err)) return false;
+  const Array &x = arr[0], &out = arr[1];
   if (out.length != L.size)
     return err.fail("copy: out has %lld elements, the view %lld", (long long)out.length, (long long)L.size);
   collapse(L);

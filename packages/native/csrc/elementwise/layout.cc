@@ -2,19 +2,28 @@
 
 namespace nabla::ew {
 
-
-
-bool parseLayout(const char* op, const int32_t* meta, int64_t metaLen, int nIn, const Array* in,
-                 int extra, Layout& L, Err& err) {
+bool parseCall(const char* op, const char* const* names, int nIn, const Buffer* bufs, const int32_t* meta,
+               int64_t metaLen, Array* arrays, Layout& L, int32_t& extra, Err& err) {
   const int nd = metaLen > 0 ? meta[0] : -1;
   if (nd < 0 || nd > kMaxDims)
     return err.fail("%s: the layout must start with a rank in [0, %d], got %d", op, kMaxDims, nd);
-  const int64_t want = 1 + extra + nIn + int64_t(nd) * (1 + nIn);
+  const int64_t want = 2 + 3 * (nIn + 1) + nIn + int64_t(nd) * (1 + nIn);
   if (metaLen < want)
-    return err.fail("%s: a rank-%d layout of %d operand(s) needs %lld entries, got %lld", op, nd, nIn,
+    return err.fail("%s: a rank-%d layout of %d input(s) needs %lld words, got %lld", op, nd, nIn,
                     (long long)want, (long long)metaLen);
-  meta += extra;  // past nd and the caller's entries
-  const int32_t* shape = meta + 1 + nIn;
+  extra = meta[1];
+  const int32_t* p = meta + 2;
+  for (int j = 0; j <= nIn; j++, p += 3) {
+    const int32_t type = p[0], start = p[1], length = p[2];
+    if (type < 0 || type >= kDTypes) return err.fail("%s: %s has unknown dtype code %d", op, names[j], type);
+    const int64_t size = int64_t(dtypeSize(DType(type)));
+    if (start < 0 || length < 0 || (int64_t(start) + length) * size > bufs[j].bytes)
+      return err.fail("%s: %s (%s elements %d..%lld) lies outside its buffer of %lld bytes", op, names[j],
+                      kDTypeNames[type], start, (long long)start + length, (long long)bufs[j].bytes);
+    arrays[j] = {static_cast<char*>(bufs[j].data) + start * size, length, DType(type)};
+  }
+  const int32_t* offsets = p;
+  const int32_t* shape = offsets + nIn;
   L.nd = nd;
   L.k = nIn + 1;
   L.size = 1;
@@ -26,18 +35,17 @@ bool parseLayout(const char* op, const int32_t* meta, int64_t metaLen, int nIn, 
   }
   for (int j = 0; j < nIn; j++) {
     const int32_t* s = shape + nd * (1 + j);
-    L.offset[j] = meta[1 + j];
+    L.offset[j] = offsets[j];
     __int128 lo = L.offset[j], hi = L.offset[j];
     for (int d = 0; d < nd; d++) {
       L.strides[j][d] = s[d];
       const __int128 span = __int128(s[d]) * (L.shape[d] - 1);
       (span < 0 ? lo : hi) += span;
     }
-    if (L.size > 0 && (lo < 0 || hi >= in[j].length))
-      return err.fail("%s: operand %d's view (offset %lld) reads elements %lld..%lld of a %s array of "
-                      "%lld",
-                      op, j, (long long)L.offset[j], (long long)lo, (long long)hi, kDTypeNames[in[j].dtype],
-                      (long long)in[j].length);
+    if (L.size > 0 && (lo < 0 || hi >= arrays[j].length))
+      return err.fail("%s: %s's view (offset %lld) reads elements %lld..%lld of a %s array of %lld", op,
+                      names[j], (long long)L.offset[j], (long long)lo, (long long)hi,
+                      kDTypeNames[arrays[j].dtype], (long long)arrays[j].length);
   }
   // The output: contiguous row-major, offset 0.
   L.offset[nIn] = 0;

@@ -1,6 +1,7 @@
-// Strided views as the drivers see them: parsed from the packed Int32Array the bindings receive,
-// bounds-checked, size-1 axes dropped and adjacent axes merged where every operand allows, then
-// walked row by row so a row kernel runs on the innermost axis.
+// Strided views as the drivers see them: parsed from the packed layout (an Int32Array's words)
+// the bindings receive with the operands' ArrayBuffers, bounds-checked, size-1 axes dropped and
+// adjacent axes merged where every operand allows, then walked row by row so a row kernel runs
+// on the innermost axis.
 #pragma once
 #include <cstdint>
 #include <cstdio>
@@ -12,7 +13,13 @@ namespace nabla::ew {
 constexpr int kMaxDims = 32;     // axes a view may have
 constexpr int kMaxOperands = 4;  // where: cond, a, b and the output
 
-// A typed array's memory as the binding found it.
+// An ArrayBuffer's memory as the binding found it.
+struct Buffer {
+  void* data;
+  int64_t bytes;
+};
+
+// A typed array: its first element, length and dtype (within a Buffer, checked).
 struct Array {
   void* data;
   int64_t length;
@@ -39,12 +46,15 @@ struct Layout {
   int64_t offset[kMaxOperands];
 };
 
-// Reads the inputs' views from meta = [nd, `extra` entries for the caller (a reduction's axes
-// mask), the offset of each input, shape (nd), the strides of each input (nd each)]; entries past
-// these are ignored, so one scratch Int32Array serves every call. Adds the output (contiguous,
-// offset 0) and checks that every element each view touches lies inside its array.
-bool parseLayout(const char* op, const int32_t* meta, int64_t metaLen, int nIn, const Array* in,
-                 int extra, Layout& L, Err& err);
+// Reads a call's layout: meta = [rank nd, extra (a reduction's axes mask, else 0),
+//   then for each input and the output: dtype, start, length (the typed array's element offset
+//   into its buffer and its element count),
+//   then each input's view offset, the shape (nd), each input's strides (nd each)].
+// Words past these are ignored, so one scratch array serves every call. Checks that each typed
+// array lies inside its buffer and that every element each view touches lies inside its typed
+// array; the output is contiguous (strides row-major, offset 0). `names` name the operands.
+bool parseCall(const char* op, const char* const* names, int nIn, const Buffer* bufs, const int32_t* meta,
+               int64_t metaLen, Array* arrays, Layout& L, int32_t& extra, Err& err);
 
 // Drops size-1 axes and merges each axis into the next one where every operand steps through
 // both as through one (stride[i] == stride[i+1] * shape[i+1]); leaves at least one axis.

@@ -30,15 +30,19 @@ Layout sub(const Layout& x, const int* axes, int n) {
 
 }  // namespace
 
-bool runReduce(int op, const Array& x, const Array& out, const int32_t* meta, int64_t metaLen, Err& err) {
+bool runReduce(int op, const Buffer* bufs, const int32_t* meta, int64_t metaLen, Err& err) {
   if (op < 0 || op >= kReduceOps) return err.fail("reduce: unknown op %d", op);
   const char* name = kReduceNames[op];
+  static const char* const names[] = {"x", "out"};
+  Array arr[2];
+  Layout L;
+  int32_t extra;
+  if (!parseCall(name, names, 1, bufs, meta, metaLen, arr, L, extra, err)) return false;
+  const Array &x = arr[0], &out = arr[1];
   const DType want = isArg(op) ? I32 : x.dtype;
   if (out.dtype != want)
     return err.fail("%s: out must be %s, got %s", name, kDTypeNames[want], kDTypeNames[out.dtype]);
-  Layout L;
-  if (!parseLayout(name, meta, metaLen, 1, &x, 1, L, err)) return false;
-  const uint32_t mask = uint32_t(meta[1]);
+  const uint32_t mask = uint32_t(extra);
   if (L.nd < 32 && (mask >> L.nd) != 0)
     return err.fail("%s: the axes mask 0x%x names axes beyond rank %d", name, mask, L.nd);
   int kept[kMaxDims], reduced[kMaxDims], nk = 0, nr = 0;

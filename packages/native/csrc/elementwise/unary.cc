@@ -21,15 +21,19 @@ void gather(const char* src, int64_t s, int64_t n, size_t size, char* dst) {
   }
 }
 
-bool runUnary(int op, const Array& x, const Array& out, const int32_t* meta, int64_t metaLen, Err& err) {
+bool runUnary(int op, const Buffer* bufs, const int32_t* meta, int64_t metaLen, Err& err) {
   if (op < 0 || op >= kUnaryOps) return err.fail("unary: unknown op %d", op);
   const char* name = kUnaryNames[op];
+  static const char* const names[] = {"x", "out"};
+  Array arr[2];
+  Layout L;
+  int32_t extra;
+  if (!parseCall(name, names, 1, bufs, meta, metaLen, arr, L, extra, err)) return false;
+  const Array &x = arr[0], &out = arr[1];
   if (out.dtype != x.dtype)
     return err.fail("%s: out must be %s like x, got %s", name, kDTypeNames[x.dtype], kDTypeNames[out.dtype]);
   const UnaryRow f = kernels().unary[op][x.dtype];
   if (f == nullptr) return err.fail("%s: not defined for %s", name, kDTypeNames[x.dtype]);
-  Layout L;
-  if (!parseLayout(name, meta, metaLen, 1, &x, 0, L, err)) return false;
   if (out.length != L.size)
     return err.fail("%s: out has %lld elements, the view %lld", name, (long long)out.length, (long long)L.size);
   collapse(L);
