@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import * as T from "./index.js";
+import * as T from "./node.js";
 
 describe("toArray, toTypedArray, item", () => {
   const x = T.reshape(T.arange(6, undefined, 1, { dtype: "float64" }), [2, 3]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import * as T from "./index.js";
+import * as T from "./node.js";
 
 describe("tensor()", () => {
   it("takes a number, nested arrays or a typed array with a shape", () => {

@@ -1,7 +1,7 @@
 // Bad input to tensor() and the creation functions gets a clear error naming the function and
 // what was expected.
 import { describe, it } from "vitest";
-import * as T from "./index.js";
+import * as T from "./node.js";
 import { throwsClear } from "./test-utils.js";
 
 const x = T.ones([2, 3]);

@@ -1,7 +1,7 @@
 // Bad input to ops (matmul, broadcasting, axes, dtypes) gets a clear error at the call that
 // caused it, naming the op, the shapes or dtypes, and what was expected.
 import { describe, it } from "vitest";
-import * as T from "./index.js";
+import * as T from "./node.js";
 import { throwsClear } from "./test-utils.js";
 
 const x = T.ones([2, 3]);

@@ -1,7 +1,7 @@
 // Bad input to views, indexing and gradient bookkeeping gets a clear error naming the op, the
 // shapes and what was expected; a non-tensor input is named, never a TypeError from deep inside.
 import { describe, it } from "vitest";
-import * as T from "./index.js";
+import * as T from "./node.js";
 import { throwsClear } from "./test-utils.js";
 
 const x = T.ones([2, 3]);

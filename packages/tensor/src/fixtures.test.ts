@@ -9,7 +9,7 @@ import {
   tolerances,
 } from "../../../tooling/testing/src/index.js";
 import type { DType } from "./dtype.js";
-import * as T from "./index.js";
+import * as T from "./node.js";
 import type { Tensor } from "./tensor.js";
 import { transposed } from "./test-utils.js";
 

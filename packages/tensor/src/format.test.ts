@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import * as T from "./index.js";
+import * as T from "./node.js";
 
 describe("toString / formatTensor", () => {
   it("prints scalars, vectors and integer-valued floats like NumPy/PyTorch", () => {

@@ -1,10 +1,12 @@
 import { setBackend } from "./backend/backend.js";
+import { chooseBackend } from "./backend/choose.js";
 import { jsBackend } from "./backend/js/index.js";
 import { createWasmBackend } from "./backend/wasm/index.js";
 
-/** `NABLA_BACKEND=js` (Node) forces the TypeScript backend; otherwise WebAssembly SIMD where it validates. */
-const requested = typeof process === "object" ? process.env?.NABLA_BACKEND : undefined;
-setBackend((requested !== "js" && createWasmBackend()) || jsBackend);
+// The TypeScript backend runs everywhere; WebAssembly SIMD replaces it where it validates (the
+// Node entry, node.ts, then offers the native addon). NABLA_BACKEND=native|wasm|js forces one.
+setBackend(jsBackend);
+chooseBackend("wasm", () => createWasmBackend() ?? "WebAssembly SIMD does not validate in this runtime");
 
 export { detectAnomaly } from "./autograd/anomaly.js";
 export { type BackwardOptions, backward, gradients, retainGrad } from "./autograd/backward.js";
@@ -42,6 +44,7 @@ export type {
   View,
 } from "./backend/backend.js";
 export { getBackend, setBackend } from "./backend/backend.js";
+export { backendStatus } from "./backend/choose.js";
 export { jsBackend } from "./backend/js/index.js";
 export { createWasmBackend } from "./backend/wasm/index.js";
 export { contiguousData, item, toArray, toTypedArray } from "./convert.js";

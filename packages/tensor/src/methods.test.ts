@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import * as T from "./index.js";
+import * as T from "./node.js";
 
 // Functions that are not ops on one tensor: creation, randomness, backends, grad mode, shape helpers.
 const notMethods = new Set([
@@ -9,7 +9,7 @@ const notMethods = new Set([
   ...["enableGrad", "noGrad", "isGradEnabled", "broadcastShapes", "shapeStr", "sizeOf"],
   // the chain rule's entry points (backward and retainGrad are methods too)
   ...["gradients", "runBackward", "sumToShape", "customGrad", "detectAnomaly", "multiPrimitive"],
-  ...["reachesLeaf", "contiguousData", "checkIndices"],
+  ...["reachesLeaf", "contiguousData", "checkIndices", "backendStatus"],
   ...["recordMulti"],
   // scalar float32 math for kernels
   ...["expf", "tanhf", "sigmoidf"],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import * as T from "./index.js";
+import * as T from "./node.js";
 
 const bits = (x: T.Tensor) => Array.from(x.toTypedArray());
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import * as T from "./index.js";
+import * as T from "./node.js";
 import { checkVjp, layouts, vjpOf } from "./test-utils.js";
 
 const counts = (x: ArrayLike<number>, c: number) => {

@@ -2,7 +2,7 @@
 // hand, and builders that store a tensor's values in other layouts. They use no op under test
 // beyond creating a tensor and taking views of it, so a kernel bug cannot hide in the reference.
 import { expect } from "vitest";
-import * as T from "./index.js";
+import * as T from "./node.js";
 import type { Tensor } from "./tensor.js";
 
 /** The row-major multi-index of flat position `i` in `shape`. */

@@ -1,7 +1,7 @@
 // The core differentiates by itself: no other nabla package is imported here.
 import { describe, expect, it } from "vitest";
 import { assertAllClose } from "../../../../tooling/testing/src/index.js";
-import * as T from "../index.js";
+import * as T from "../node.js";
 
 describe("Tensor.backward with the core alone", () => {
   it("the README's first example gets PyTorch's gradient 2 tanh(x) (1 - tanh(x)^2)", () => {

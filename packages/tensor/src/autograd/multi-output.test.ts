@@ -2,7 +2,7 @@
 // output that was reached, with null for the outputs that were not.
 import { describe, expect, it } from "vitest";
 import { assertAllClose } from "../../../../tooling/testing/src/index.js";
-import * as T from "../index.js";
+import * as T from "../node.js";
 import type { Tensor } from "../tensor.js";
 
 const f64 = { dtype: "float64" as const };

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { allClose, tolerances } from "../../../../tooling/testing/src/index.js";
 import type { DType } from "../dtype.js";
-import * as T from "../index.js";
+import * as T from "../node.js";
 import type { Tensor } from "../tensor.js";
 import {
   broadcastIndex,

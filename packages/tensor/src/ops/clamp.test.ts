@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DType } from "../dtype.js";
-import * as T from "../index.js";
+import * as T from "../node.js";
 
 describe.each(["float32", "float64"] as const)("clamp in %s", (dtype: DType) => {
   const t = (v: T.NestedArray) => T.tensor(v, { dtype });

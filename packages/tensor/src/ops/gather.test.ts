@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import * as T from "../index.js";
+import * as T from "../node.js";
 import type { Tensor } from "../tensor.js";
 import { flat, ravel, sizeOf, unravel } from "../test-utils.js";
 

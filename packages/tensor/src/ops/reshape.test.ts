@@ -1,7 +1,7 @@
 // reshape of strided input: a view whenever one exists (as torch.reshape), a copy otherwise.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import * as T from "../index.js";
+import * as T from "../node.js";
 import type { Tensor } from "../tensor.js";
 import { checkVjp, flat, layouts, narrowed, ravel, unravel } from "../test-utils.js";
 

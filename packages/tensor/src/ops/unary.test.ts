@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { allClose, tolerances } from "../../../../tooling/testing/src/index.js";
 import type { DType } from "../dtype.js";
-import * as T from "../index.js";
+import * as T from "../node.js";
 import type { Tensor } from "../tensor.js";
 import { layouts, vjpOf } from "../test-utils.js";
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DType } from "../dtype.js";
-import * as T from "../index.js";
+import * as T from "../node.js";
 import type { Tensor } from "../tensor.js";
 import { broadcastIndex, ravel, sizeOf, unravel } from "../test-utils.js";
 

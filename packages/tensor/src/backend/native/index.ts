@@ -1,0 +1,16 @@
+import type { NativeAddon } from "@nablajs/native";
+import type { Backend } from "../backend.js";
+import { nativeMatmul, nativePrepare } from "./matmul.js";
+
+/**
+ * The native backend: the compiled kernels of @nablajs/native on the tensors' own typed arrays
+ * (no copies in or out), with `base` (the TypeScript backend) for what the addon does not run.
+ */
+export function createNativeBackend(addon: NativeAddon, base: Backend): Backend {
+  return {
+    ...base,
+    name: "native",
+    matmul: nativeMatmul(addon, base.matmul),
+    prepare: nativePrepare(addon),
+  };
+}
