@@ -121,15 +121,12 @@ void tile(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int rows, int col
 
 }  // namespace
 
-const GemmKernels<float> kGemmF32 = {"avx2",      kMR<float>,
-                                     kNR<float>,  256,
-                                     192,         4096,
-                                     tile<float>, packABlock<float, kMR<float>, NoTranspose>,
+// Cache blocks as on AVX-512 (avx512/gemm.cc), MC a multiple of MR = 6.
+const GemmKernels<float> kGemmF32 = {"avx2",      kMR<float>, kNR<float>, 256, 192, 256, tile<float>,
+                                     packABlock<float, kMR<float>, NoTranspose>,
                                      packBBlock<float, kNR<float>, Transpose8f>};
-const GemmKernels<double> kGemmF64 = {"avx2",       kMR<double>,
-                                      kNR<double>,  256,
-                                      96,           2048,
-                                      tile<double>, packABlock<double, kMR<double>, NoTranspose>,
+const GemmKernels<double> kGemmF64 = {"avx2",       kMR<double>, kNR<double>, 256, 96, 128, tile<double>,
+                                      packABlock<double, kMR<double>, NoTranspose>,
                                       packBBlock<double, kNR<double>, Transpose4d>};
 
 }  // namespace nabla::avx2

@@ -180,22 +180,12 @@ void tile(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int rows, int col
 
 }  // namespace
 
-const GemmKernels<float> kGemmF32 = {"avx512",
-                                     kMR<float>,
-                                     kNR<float>,
-                                     256,
-                                     256,
-                                     4096,
-                                     tile<float>,
+// Cache blocks: KC x NR of B (32 KB) stays in L1 while MC x KC of A (256 KB for float) streams
+// from L2; a task packs at most KC x NC of B (256 KB), which leaves L2 room for B itself.
+const GemmKernels<float> kGemmF32 = {"avx512",    kMR<float>, kNR<float>, 256, 256, 256, tile<float>,
                                      packABlock<float, kMR<float>, Transpose8f>,
                                      packBBlock<float, kNR<float>, Transpose16f>};
-const GemmKernels<double> kGemmF64 = {"avx512",
-                                      kMR<double>,
-                                      kNR<double>,
-                                      256,
-                                      128,
-                                      2048,
-                                      tile<double>,
+const GemmKernels<double> kGemmF64 = {"avx512",     kMR<double>, kNR<double>, 256, 128, 128, tile<double>,
                                       packABlock<double, kMR<double>, Transpose8d>,
                                       packBBlock<double, kNR<double>, Transpose8d>};
 

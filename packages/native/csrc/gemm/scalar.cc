@@ -22,10 +22,10 @@ void tile(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int rows, int col
 }  // namespace
 
 const GemmKernels<float> kGemmF32 = {
-    "scalar", kMR, kNR, 256, 128, 2048, tile<float>, packABlock<float, kMR, NoTranspose>,
+    "scalar", kMR, kNR, 256, 128, 256, tile<float>, packABlock<float, kMR, NoTranspose>,
     packBBlock<float, kNR, NoTranspose>};
 const GemmKernels<double> kGemmF64 = {
-    "scalar", kMR, kNR, 256, 128, 2048, tile<double>, packABlock<double, kMR, NoTranspose>,
+    "scalar", kMR, kNR, 256, 128, 128, tile<double>, packABlock<double, kMR, NoTranspose>,
     packBBlock<double, kNR, NoTranspose>};
 
 }  // namespace nabla::scalar
