@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { NativeAddon } from "./index.js";
 import { loadNative } from "./index.js";
@@ -114,6 +116,18 @@ describe("threads and instruction sets", () => {
     expect(addon.numThreads()).toBe(initial);
     expect(() => addon.setNumThreads(-1)).toThrow(/setNumThreads: n must be an integer/);
     expect(() => addon.setNumThreads(1.5)).toThrow(/setNumThreads: n must be an integer/);
+  });
+
+  it("sizes the pool from NABLA_NUM_THREADS when it is set", () => {
+    const path = fileURLToPath(new URL("../build/Release/nabla_native.node", import.meta.url));
+    const script = `console.log(require(${JSON.stringify(path)}).numThreads())`;
+    const run = (env: Record<string, string>) =>
+      spawnSync(process.execPath, ["-e", script], {
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+      }).stdout.trim();
+    expect(run({ NABLA_NUM_THREADS: "3" })).toBe("3");
+    expect(Number(run({ NABLA_NUM_THREADS: "junk" }))).toBeGreaterThanOrEqual(1); // ignored: the core count
   });
 
   it("forces an instruction set the CPU has, refuses unknown names", () => {
