@@ -29,8 +29,11 @@ const shapes = [
   { name: "h W [32x256]x[256x1024]", m: 32, n: 1024, k: 256 },
   { name: "h W^T [32x256]x[256x1024]", m: 32, n: 1024, k: 256, bT: true },
   { name: "h W packed", m: 32, n: 1024, k: 256, packed: true },
+  { name: "G X [1024x32]x[32x256]", m: 1024, n: 256, k: 32 },
   { name: "dG^T X [1024x32]x[32x256]", m: 1024, n: 256, k: 32, aT: true },
   { name: "dG W [32x1024]x[1024x256]", m: 32, n: 256, k: 1024 },
+  { name: "dG W^T [32x1024]x[1024x256]", m: 32, n: 256, k: 1024, bT: true },
+  { name: "dG W packed", m: 32, n: 256, k: 1024, packed: true },
   { name: "f64 512^3", m: 512, n: 512, k: 512, dtype: "f64" },
   { name: "f64 h W^T", m: 32, n: 1024, k: 256, bT: true, dtype: "f64" },
   { name: "f64 dG^T X", m: 1024, n: 256, k: 32, aT: true, dtype: "f64" },
@@ -115,6 +118,7 @@ function torch(threads) {
 }
 
 const cell = (x) => (x === undefined ? "-" : x.toFixed(1)).padStart(7);
+const width = Math.max(...shapes.map((s) => s.name.length)) + 1;
 const ratio = (x, y) => (x === undefined || y === undefined ? "-" : `${(x / y).toFixed(2)}x`).padStart(6);
 
 console.log(`nabla gemm on ${addon.gemmIsa()}, ${addon.numThreads()} threads by default`);
@@ -124,11 +128,11 @@ console.log(
   "PyTorch: torch.mm with OPENBLAS_CORETYPE=SkylakeX, OPENBLAS_NUM_THREADS=1 (1T) and =2 (2T); GFLOP/s\n",
 );
 console.log(
-  `${"shape".padEnd(28)}${"1T ours".padStart(8)}${"torch".padStart(7)}${"ratio".padStart(7)}` +
+  `${"shape".padEnd(width)}${"1T ours".padStart(8)}${"torch".padStart(7)}${"ratio".padStart(7)}` +
     `${"2T ours".padStart(8)}${"torch".padStart(7)}${"ratio".padStart(7)}`,
 );
 for (const s of shapes) {
-  let line = s.name.padEnd(28);
+  let line = s.name.padEnd(width);
   for (const r of results) {
     const ours = r.nabla[s.name];
     const theirs = r.torch?.[s.name];

@@ -8,8 +8,12 @@
 // The product is the BLIS/ggml scheme: B is packed into NR-wide panels and A into MR-tall panels
 // (blocked by KC along k so a panel stays in cache), and a register-blocked MR x NR micro-kernel
 // for the best instruction set of the machine (AVX-512, AVX2 + FMA, else portable scalar C++)
-// runs over the panels. Big products are split across the thread pool (pool.h); a call made
-// inside a parallel region runs on its own thread only.
+// runs over the panels (driver.cc has the loop nest). Products of at most 256 multiply-adds run a
+// plain loop instead. Products of 2^21 flops or more are split across the thread pool (pool.h);
+// a call made inside a parallel region (a pool::parallelFor task) runs on that thread only, so a
+// fused kernel may either call gemm from one thread and let it split, or split the work itself
+// (e.g. gemmPacked over column ranges, one per task) and call gemm inside its tasks.
+// All functions are safe to call from several threads at once on different outputs.
 #pragma once
 
 #include <cstddef>
@@ -20,7 +24,7 @@ template <class T>
 struct GemmKernels;
 
 // C[m, n] = A[m, k] B[k, n], or C += A B when accumulate. With k == 0, C is set to zero (or left
-// as it is when accumulate). m, n, k >= 0.
+// as it is when accumulate). m, n, k >= 0; C's rows must not overlap each other, A or B.
 template <class T>
 void gemm(int m, int n, int k, const T* a, ptrdiff_t as0, ptrdiff_t as1, const T* b, ptrdiff_t bs0,
           ptrdiff_t bs1, T* c, ptrdiff_t ldc, bool accumulate);
