@@ -76,6 +76,22 @@ static inline VF min(VF a, VF b) { return {_mm256_min_ps(a.v, b.v)}; }
 static inline VD min(VD a, VD b) { return {_mm256_min_pd(a.v, b.v)}; }
 static inline VI min(VI a, VI b) { return {_mm256_min_epi32(a.v, b.v)}; }
 static inline VD round(VD a) { return {_mm256_round_pd(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)}; }
+// p * 2^n for integral n in [-1022, 1023]: n + 1.5 * 2^52 holds n in its low bits, shifted with
+// the bias into an exponent field.
+static inline VD ldexp(VD p, VD n) {
+  const __m256i bits = _mm256_castpd_si256(_mm256_add_pd(n.v, _mm256_set1_pd(0x1.8p52)));
+  const __m256i e = _mm256_slli_epi64(_mm256_add_epi64(bits, _mm256_set1_epi64x(1023)), 52);
+  return {_mm256_mul_pd(p.v, _mm256_castsi256_pd(e))};
+}
+// 1/d for d in [1, 4] to ~2^-46: a 12-bit float estimate and three Newton steps
+// y += y (1 - d y) (a divide costs 8 cycles per 4 doubles).
+static inline VD recip(VD d) {
+  const __m256d one = _mm256_set1_pd(1.0);
+  __m256d y = _mm256_cvtps_pd(_mm_rcp_ps(_mm256_cvtpd_ps(d.v)));
+  y = _mm256_fmadd_pd(y, _mm256_fnmadd_pd(d.v, y, one), y);
+  y = _mm256_fmadd_pd(y, _mm256_fnmadd_pd(d.v, y, one), y);
+  return {_mm256_fmadd_pd(y, _mm256_fnmadd_pd(d.v, y, one), y)};
+}
 
 // Comparisons: ordered (false with NaN) except ne, which is true with NaN.
 static inline MF lt(VF a, VF b) { return {_mm256_cmp_ps(a.v, b.v, _CMP_LT_OQ)}; }

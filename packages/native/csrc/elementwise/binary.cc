@@ -61,7 +61,7 @@ bool runBinary(int op, const Buffer* bufs, const int32_t* meta, int64_t metaLen,
     return err.fail("%s: out has %lld elements, the shape %lld", name, (long long)out.length, (long long)L.size);
   collapse(L);
   const int64_t s[2] = {L.strides[0][L.nd - 1], L.strides[1][L.nd - 1]};
-  forEachRow(L, [&](const int64_t* off, int64_t n) {
+  forEachRowParallel(L, [&](const int64_t* off, int64_t n) {
     row<2>(in, off, s, out, off[2], n, [&](const void** p, const ptrdiff_t* st, void* o, int64_t m) {
       f(p[0], st[0], p[1], st[1], o, m);
     });
@@ -84,7 +84,7 @@ bool runWhere(const Buffer* bufs, const int32_t* meta, int64_t metaLen, Err& err
     return err.fail("where: out has %lld elements, the shape %lld", (long long)out.length, (long long)L.size);
   collapse(L);
   const int64_t s[3] = {L.strides[0][L.nd - 1], L.strides[1][L.nd - 1], L.strides[2][L.nd - 1]};
-  forEachRow(L, [&](const int64_t* off, int64_t n) {
+  forEachRowParallel(L, [&](const int64_t* off, int64_t n) {
     row<3>(in, off, s, out, off[3], n, [&](const void** p, const ptrdiff_t* st, void* o, int64_t m) {
       f(p[0], st[0], p[1], st[1], p[2], st[2], o, m);
     });

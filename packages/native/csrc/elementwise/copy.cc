@@ -53,7 +53,7 @@ bool runCopy(const Buffer* bufs, const int32_t* meta, int64_t metaLen, Err& err)
                                                                              : pick<int32_t>(out.dtype);
   const int64_t sx = L.strides[0][L.nd - 1];
   const bool same = x.dtype == out.dtype;
-  forEachRow(L, [&](const int64_t* off, int64_t n) {
+  forEachRowParallel(L, [&](const int64_t* off, int64_t n) {
     if (same) gather(at(x, off[0]), sx, n, dtypeSize(x.dtype), at(out, off[1]));
     else f(at(x, off[0]), sx, n, at(out, off[1]));
   });

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <cstdio>
+#include <type_traits>
 
 #include "elementwise/ops.h"
 
@@ -25,6 +26,17 @@ struct Array {
   int64_t length;
   DType dtype;
 };
+
+// How many pool tasks an elementwise pass over `size` elements is split into (1: run inline).
+int parallelTasks(int64_t size);
+
+// Runs task(t) for t in [0, tasks) on the thread pool and returns when all have finished.
+void runTaskList(int tasks, void (*fn)(void* ctx, int t), void* ctx);
+template <class F>
+void runTasks(int tasks, F&& task) {
+  using Fn = typename std::remove_reference<F>::type;
+  runTaskList(tasks, [](void* ctx, int t) { (*static_cast<Fn*>(ctx))(t); }, &task);
+}
 
 // Why a call was refused; the binding throws it as a TypeError.
 struct Err {
@@ -60,17 +72,28 @@ bool parseCall(const char* op, const char* const* names, int nIn, const Buffer* 
 // both as through one (stride[i] == stride[i+1] * shape[i+1]); leaves at least one axis.
 void collapse(Layout& L);
 
-// Calls body(offsets, n) once per innermost row, with each operand's element offset of the row's
-// first element; the innermost axis has n elements and strides L.strides[j][L.nd - 1].
+// Calls body(offsets, n) for the elements [begin, end) of L in row-major order, one call per
+// piece of an innermost row, with each operand's element offset of the piece's first element; the
+// innermost axis has strides L.strides[j][L.nd - 1].
 template <class F>
-void forEachRow(const Layout& L, F&& body) {
-  if (L.size == 0) return;
+void forEachRow(const Layout& L, int64_t begin, int64_t end, F&& body) {
+  if (begin >= end) return;
   const int nd = L.nd;
   const int64_t n = L.shape[nd - 1];
   int64_t off[kMaxOperands], idx[kMaxDims] = {};
-  for (int j = 0; j < L.k; j++) off[j] = L.offset[j];
-  for (int64_t r = 0, rows = L.size / n; r < rows; r++) {
-    body(static_cast<const int64_t*>(off), n);
+  int64_t row = begin / n, col = begin % n;
+  for (int j = 0; j < L.k; j++) off[j] = L.offset[j] + col * L.strides[j][nd - 1];
+  for (int d = nd - 2; d >= 0; d--) {
+    idx[d] = row % L.shape[d];
+    row /= L.shape[d];
+    for (int j = 0; j < L.k; j++) off[j] += idx[d] * L.strides[j][d];
+  }
+  for (int64_t left = end - begin; left > 0;) {
+    const int64_t len = n - col < left ? n - col : left;
+    body(static_cast<const int64_t*>(off), len);
+    left -= len;
+    for (int j = 0; j < L.k; j++) off[j] -= col * L.strides[j][nd - 1];
+    col = 0;
     for (int d = nd - 2; d >= 0; d--) {
       if (++idx[d] < L.shape[d]) {
         for (int j = 0; j < L.k; j++) off[j] += L.strides[j][d];
@@ -80,6 +103,22 @@ void forEachRow(const Layout& L, F&& body) {
       idx[d] = 0;
     }
   }
+}
+
+// forEachRow over all of L.
+template <class F>
+void forEachRow(const Layout& L, F&& body) {
+  forEachRow(L, 0, L.size, body);
+}
+
+// forEachRow over all of L, split over the thread pool's threads when L is large (each task a
+// range of whole cache lines of the output).
+template <class F>
+void forEachRowParallel(const Layout& L, F&& body) {
+  const int tasks = parallelTasks(L.size);
+  if (tasks <= 1) return forEachRow(L, body);
+  const int64_t chunk = ((L.size + tasks - 1) / tasks + 63) / 64 * 64;
+  runTasks(tasks, [&](int t) { forEachRow(L, t * chunk, (t + 1) * chunk < L.size ? (t + 1) * chunk : L.size, body); });
 }
 
 // The address of element `i` of `a`.

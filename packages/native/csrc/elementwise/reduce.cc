@@ -4,6 +4,7 @@
 //   columns: the reduced axes are one strided axis and the last kept axis is contiguous (a bias
 //            gradient [T*B, G] -> [G]): one column kernel per block of kept rows;
 //   other:   the view is gathered (kept axes first) into a contiguous copy, then reduced as rows.
+#include <algorithm>
 #include <vector>
 
 #include "elementwise/drivers.h"
@@ -67,20 +68,41 @@ bool runReduce(int op, const Buffer* bufs, const int32_t* meta, int64_t metaLen,
   const int64_t rs = R.shape[0] == 1 ? 1 : R.strides[0][0];
   char* o = static_cast<char*>(out.data);
   if (R.nd == 1 && rs == 1) {
-    forEachRow(K, [&](const int64_t* off, int64_t n) {
-      for (int64_t i = 0; i < n; i++, o += osize) f(at(x, off[0] + i * K.strides[0][K.nd - 1]), len, o);
-    });
+    // One row kernel per kept element; many kept elements are split over the pool.
+    const auto part = [&](int64_t begin, int64_t end) {
+      char* oo = o + begin * int64_t(osize);
+      forEachRow(K, begin, end, [&](const int64_t* off, int64_t n) {
+        for (int64_t i = 0; i < n; i++, oo += osize) f(at(x, off[0] + i * K.strides[0][K.nd - 1]), len, oo);
+      });
+    };
+    const int64_t tasks = std::min<int64_t>(parallelTasks(outSize * len), outSize / 16);
+    if (tasks <= 1) {
+      part(0, outSize);
+    } else {
+      const int64_t chunk = (outSize + tasks - 1) / tasks;
+      runTasks(int(tasks), [&](int t) { part(t * chunk, std::min(outSize, (t + 1) * chunk)); });
+    }
     return true;
   }
   if (R.nd == 1 && K.strides[0][K.nd - 1] == 1 && K.shape[K.nd - 1] > 1) {
+    // The column kernel over the last kept axis; wide ones are split over the pool by columns.
     const int64_t cols = K.shape[K.nd - 1];
     Layout outer = K;
     outer.shape[K.nd - 1] = 1;  // walk the other kept axes; the kernel takes the columns
     outer.size = K.size / cols;
-    forEachRow(outer, [&](const int64_t* off, int64_t) {
-      fc(at(x, off[0]), rs, len, cols, o);
-      o += cols * int64_t(osize);
-    });
+    const auto part = [&](int64_t c0, int64_t c1) {
+      int64_t row = 0;
+      forEachRow(outer, [&](const int64_t* off, int64_t) {
+        fc(at(x, off[0] + c0), rs, len, c1 - c0, o + (row++ * cols + c0) * int64_t(osize));
+      });
+    };
+    const int64_t tasks = std::min<int64_t>(parallelTasks(outSize * len), cols / 64);
+    if (tasks <= 1) {
+      part(0, cols);
+    } else {
+      const int64_t chunk = ((cols + tasks - 1) / tasks + 63) / 64 * 64;
+      runTasks(int(tasks), [&](int t) { part(std::min(cols, t * chunk), std::min(cols, (t + 1) * chunk)); });
+    }
     return true;
   }
   // Other axis patterns: gather kept-then-reduced into a contiguous copy, reduce its rows.

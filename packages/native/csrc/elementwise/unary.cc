@@ -39,7 +39,7 @@ bool runUnary(int op, const Buffer* bufs, const int32_t* meta, int64_t metaLen, 
   collapse(L);
   const int64_t sx = L.strides[0][L.nd - 1];
   const size_t size = dtypeSize(x.dtype);
-  forEachRow(L, [&](const int64_t* off, int64_t n) {
+  forEachRowParallel(L, [&](const int64_t* off, int64_t n) {
     char* o = at(out, off[1]);
     if (sx == 1) {
       f(at(x, off[0]), o, n);

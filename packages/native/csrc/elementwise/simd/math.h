@@ -1,5 +1,5 @@
 // Vector exp, expm1, log, sin and cos on doubles, accurate to about 1e-12 (relative) over the
-// range float32 inputs need. The float32 kernels widen each float to double, evaluate here and
+// range float32 inputs need (x86 semantics: the per-ISA vec.h provides min/max, ldexp, recip). The float32 kernels widen each float to double, evaluate here and
 // round once: results within 1 ulp of the correctly rounded float, nearly always equal to it.
 #pragma once
 #include <math.h>  // the scalar sin/cos for the rare lanes |x| >= 2^24
@@ -8,25 +8,20 @@
 
 namespace nabla::ew::NABLA_ISA {
 
-// 2^n for integral n in [-1022, 1023]: n + 1.5*2^52 holds n in its low bits; shifted into the
-// exponent field with the bias.
-static inline VD pow2(VD n) {
-  const VQ bits = asBits(n + splat(0x1.8p52));
-  return asDouble(shl(bits + splatq(1023), 52));
+// round(x * scale) for |x * scale| < 2^51: adding 1.5 * 2^52 rounds to an integer, which then
+// also sits in the low bits of t.
+static inline VD roundScaled(VD x, double scale, VD& t) {
+  t = fma(x, splat(scale), splat(0x1.8p52));
+  return t - splat(0x1.8p52);
 }
 
-// x = n ln2 + r, |r| <= ln2/2 (ln2 in two parts: n * kLn2Hi is exact for |n| < 2^20).
-static inline VD reduceLn2(VD x, VD& n) {
-  n = round(x * splat(1.4426950408889634));
-  const VD r = fnma(n, splat(6.93147180369123816490e-01), x);
-  return fnma(n, splat(1.90821492927058770002e-10), r);
-}
-
-// e^x = 2^n e^r for x in [-1000, 700] (0 below); e^r by a degree-8 Chebyshev fit on
+// e^x = 2^n e^r for x in [-110, 100] (or NaN), n = round(x / ln2), r = x - n ln2 with ln2 in one
+// double (|n| <= 160: r is off by at most 4e-15); e^r by a degree-8 Chebyshev fit on
 // [-ln2/2, ln2/2] (relative error 1.1e-12).
-static inline VD expCore(VD x) {
-  VD n;
-  const VD r = reduceLn2(max(x, splat(-1000.0)), n);
+static inline VD expNarrow(VD x) {
+  VD t;
+  const VD n = roundScaled(x, 1.4426950408889634, t);
+  const VD r = fnma(n, splat(0.6931471805599453), x);
   VD p = splat(2.4876164022625967e-05);
   p = fma(p, r, splat(0.00019915866926782682));
   p = fma(p, r, splat(0.0013888821677630362));
@@ -36,16 +31,15 @@ static inline VD expCore(VD x) {
   p = fma(p, r, splat(0.49999999999797934));
   p = fma(p, r, splat(0.9999999999797852));
   p = fma(p, r, splat(1.0));
-  // NOTE: n < -1022 would leave the exponent field; 2^(n/2) twice keeps both factors normal.
-  const VD h = round(n * splat(0.5));
-  return p * pow2(h) * pow2(n - h);
+  return ldexp(p, n);
 }
 
 // e^x - 1 for x in [-40, 0] without cancellation near 0: 2^n (1 + q) - 1 = 2^n q + (2^n - 1),
 // with q = e^r - 1 = r Q(r), Q a degree-7 Chebyshev fit of (e^r - 1)/r (relative error 5e-12).
-static inline VD expm1Core(VD x) {
-  VD n;
-  const VD r = reduceLn2(x, n);
+static inline VD expm1Narrow(VD x) {
+  VD t;
+  const VD n = roundScaled(x, 1.4426950408889634, t);
+  const VD r = fnma(n, splat(0.6931471805599453), x);
   VD q = splat(2.4867870179687727e-05);
   q = fma(q, r, splat(0.00019907569310848288));
   q = fma(q, r, splat(0.0013888839110572009));
@@ -54,33 +48,31 @@ static inline VD expm1Core(VD x) {
   q = fma(q, r, splat(0.16666666786308587));
   q = fma(q, r, splat(0.4999999999995511));
   q = fma(q, r, splat(0.999999999995509));
-  const VD s = pow2(n);
+  const VD s = ldexp(splat(1.0), n);
   return fma(s, q * r, s - splat(1.0));
 }
 
-static inline VD nan() { return splat(__builtin_nan("")); }
+// NOTE: x86 min/max return their second operand when either is NaN, so min(bound, x) clamps x
+// and lets NaN through: the functions below need no NaN fix-ups.
 
 // e^x for x widened from a float; beyond the float range the double rounds to 0 or Infinity.
-static inline VD expF(VD x) {
-  const VD y = expCore(min(x, splat(100.0)));
-  return select(isnan(x), x, y);
-}
+static inline VD expF(VD x) { return expNarrow(max(splat(-110.0), min(splat(100.0), x))); }
 
 // 1 / (1 + e^-x), as e^x / (1 + e^x) for x < 0: e = e^-|x| never overflows.
 static inline VD sigmoidF(VD x) {
   const VD one = splat(1.0);
-  const VD e = expCore(neg(abs(x)));
-  const VD s = select(lt(x, splat(0.0)), e, one) / (one + e);
-  return select(isnan(x), x, s);
+  const VD e = expNarrow(max(splat(-110.0), neg(abs(x))));
+  return select(lt(x, splat(0.0)), e, one) * recip(one + e);
 }
 
 // tanh|x| = -m / (2 + m) with m = e^(-2|x|) - 1; odd in x. |x| > 20 gives 1 in float.
 static inline VD tanhF(VD x) {
-  const VD m = expm1Core(min(abs(x), splat(20.0)) * splat(-2.0));
-  const VD t = abs(m) / (m + splat(2.0));
-  const VD y = asDouble(asBits(t) | (asBits(x) & splatq(INT64_MIN)));  // the sign of x
-  return select(isnan(x), x, y);
+  const VD m = expm1Narrow(min(splat(20.0), abs(x)) * splat(-2.0));
+  const VD t = abs(m) * recip(m + splat(2.0));
+  return asDouble(asBits(t) | (asBits(x) & splatq(INT64_MIN)));  // the sign of x
 }
+
+static inline VD nan() { return splat(__builtin_nan("")); }
 
 // log x = k ln2 + log m with x = 2^k m, m in [sqrt(1/2), sqrt 2); log m = 2 atanh(s) with
 // s = (m - 1) / (m + 1), |s| <= 0.172: 2s (1 + s^2/3 + s^4/5 + ... + s^14/15), error < 4e-14.
@@ -93,7 +85,7 @@ static inline VD logF(VD x) {
   m = select(big, m * splat(0.5), m);
   k = select(big, k + splat(1.0), k);
   const VD f = m - splat(1.0);
-  const VD s = f / (f + splat(2.0));
+  const VD s = f * recip(f + splat(2.0));
   const VD z = s * s;
   VD p = splat(1.0 / 15);
   p = fma(p, z, splat(1.0 / 13));
@@ -136,11 +128,12 @@ static inline VD cosPoly(VD z) {
 // Infinity or NaN go to the C library.
 template <bool Cos>
 static inline VD sinCosF(VD x) {
-  const VD n = round(x * splat(0.6366197723675814));
+  VD t;
+  const VD n = roundScaled(x, 0.6366197723675814, t);
   VD r = fnma(n, splat(1.5707963267948966), x);
   r = fnma(n, splat(6.123233995736766e-17), r);
   r = fnma(n, splat(-1.4973849048591698e-33), r);
-  VQ q = asBits(n + splat(0x1.8p52));  // n's low bits
+  VQ q = asBits(t);  // n's low bits
   if (Cos) q = q + splatq(1);
   const VD z = r * r;
   VD y = select(nonzero(q & splatq(1)), cosPoly(z), sinPoly(r, z));

@@ -3,7 +3,7 @@
 //          per lane (s + c is each lane's exact sum), lanes combined with Neumaier's; int32 wraps;
 //   max/min/argmax/argmin: one pass for the extremum and a NaN flag, then (only for arg, a zero
 //          extremum or a NaN) a second for the first index holding it.
-// Column kernels (out[j] = op over rows of x[r][j]) update a block of column accumulators per row.
+// Column kernels (out[j] = op over rows of x[r][j]) keep strips of column accumulators in registers.
 #pragma once
 #include <type_traits>
 
@@ -11,7 +11,7 @@
 
 namespace nabla::ew::NABLA_ISA {
 
-constexpr ptrdiff_t kBlock = 256;  // columns per pass: accumulators live on the stack
+constexpr ptrdiff_t kBlock = 256;  // argmax/argmin columns per pass (accumulators on the stack)
 
 void sumRowF32(const void* x, ptrdiff_t n, void* out) {
   const float* p = static_cast<const float*>(x);
@@ -117,79 +117,95 @@ void extremumRow(const void* x, ptrdiff_t n, void* out) {
   else *static_cast<T*>(out) = p[k];
 }
 
-// Column sums: float32 in double accumulators, float64 in TwoSum pairs, int32 in out (wrapping).
+// Column kernels walk the columns in strips of S vectors whose accumulators stay in registers
+// over all rows (S = 4: 64 float32 columns on AVX-512), then strips of one vector, the last one
+// partial (w < lanes). Load the w columns of a strip starting at p:
+template <class T>
+static inline auto loadCols(const T* p, ptrdiff_t w) {
+  return w >= Vec<T>::N ? load(p) : load_n(p, w);
+}
+template <class T, class V>
+static inline void storeCols(T* p, V v, ptrdiff_t w) {
+  if (w >= Vec<T>::N) store(p, v);
+  else store_n(p, v, w);
+}
+
+// Runs strip<S>(j, w) over the columns: full strips of S vectors, then single vectors.
+template <class T, class F>
+static inline void strips(ptrdiff_t cols, F&& strip) {
+  constexpr int N = Vec<T>::N;
+  ptrdiff_t j = 0;
+  for (; j + 4 * N <= cols; j += 4 * N) strip(std::integral_constant<int, 4>{}, j, 4 * N);
+  for (; j < cols; j += N) strip(std::integral_constant<int, 1>{}, j, cols - j < N ? cols - j : N);
+}
+
+// Column sums: float32 widened into double accumulators (two per vector), rounded once.
 void sumColsF32(const void* x, ptrdiff_t rs, ptrdiff_t rows, ptrdiff_t cols, void* out) {
   const float* p = static_cast<const float*>(x);
   float* o = static_cast<float*>(out);
-  for (ptrdiff_t j0 = 0; j0 < cols; j0 += kBlock) {
-    const ptrdiff_t w = cols - j0 < kBlock ? cols - j0 : kBlock;
-    alignas(64) double acc[kBlock];
-    for (ptrdiff_t j = 0; j < w; j += kD) store(acc + j, splat(0.0));
-    for (ptrdiff_t r = 0; r < rows; r++) {
-      const float* row = p + r * rs + j0;
-      for (ptrdiff_t j = 0; j < w; j += kF) {
-        const VF v = w - j >= kF ? load(row + j) : load_n(row + j, w - j);
-        store(acc + j, load(acc + j) + lo(v));
-        if (j + kD < w) store(acc + j + kD, load(acc + j + kD) + hi(v));
+  strips<float>(cols, [&](auto s, ptrdiff_t j, ptrdiff_t w) {
+    constexpr int S = decltype(s)::value;
+    VD acc[2 * S];
+    for (int v = 0; v < 2 * S; v++) acc[v] = splat(0.0);
+    for (ptrdiff_t r = 0; r < rows; r++)
+      for (int v = 0; v < S; v++) {
+        const VF a = loadCols(p + r * rs + j + v * kF, w - v * kF);
+        acc[2 * v] = acc[2 * v] + lo(a);
+        acc[2 * v + 1] = acc[2 * v + 1] + hi(a);
       }
-    }
-    for (ptrdiff_t j = 0; j < w; j++) o[j0 + j] = float(acc[j]);
-  }
+    for (int v = 0; v < S; v++) storeCols(o + j + v * kF, pack(acc[2 * v], acc[2 * v + 1]), w - v * kF);
+  });
 }
 
+// Column sums of float64: a TwoSum pair per lane, s + c rounded once (s alone if not finite).
 void sumColsF64(const void* x, ptrdiff_t rs, ptrdiff_t rows, ptrdiff_t cols, void* out) {
   const double* p = static_cast<const double*>(x);
   double* o = static_cast<double*>(out);
-  for (ptrdiff_t j0 = 0; j0 < cols; j0 += kBlock) {
-    const ptrdiff_t w = cols - j0 < kBlock ? cols - j0 : kBlock;
-    alignas(64) double s[kBlock], c[kBlock];
-    for (ptrdiff_t j = 0; j < w; j += kD) store(s + j, splat(0.0)), store(c + j, splat(0.0));
-    for (ptrdiff_t r = 0; r < rows; r++) {
-      const double* row = p + r * rs + j0;
-      for (ptrdiff_t j = 0; j < w; j += kD) {
-        VD sv = load(s + j), cv = load(c + j);
-        twoSum(sv, cv, w - j >= kD ? load(row + j) : load_n(row + j, w - j));
-        store(s + j, sv), store(c + j, cv);
-      }
+  strips<double>(cols, [&](auto k, ptrdiff_t j, ptrdiff_t w) {
+    constexpr int S = decltype(k)::value;
+    VD s[S], c[S];
+    for (int v = 0; v < S; v++) s[v] = c[v] = splat(0.0);
+    for (ptrdiff_t r = 0; r < rows; r++)
+      for (int v = 0; v < S; v++) twoSum(s[v], c[v], loadCols(p + r * rs + j + v * kD, w - v * kD));
+    for (int v = 0; v < S; v++) {
+      const VD f = select(lt(abs(s[v]), splat(__builtin_inf())), s[v] + c[v], s[v]);
+      storeCols(o + j + v * kD, f, w - v * kD);
     }
-    for (ptrdiff_t j = 0; j < w; j++) o[j0 + j] = __builtin_isfinite(s[j]) ? s[j] + c[j] : s[j];
-  }
+  });
 }
 
+// Column sums of int32, wrapping.
 void sumColsI32(const void* x, ptrdiff_t rs, ptrdiff_t rows, ptrdiff_t cols, void* out) {
   const int32_t* p = static_cast<const int32_t*>(x);
   int32_t* o = static_cast<int32_t*>(out);
-  ptrdiff_t j = 0;
-  for (; j + kF <= cols; j += kF) {
-    VI a = splat(int32_t(0));
-    for (ptrdiff_t r = 0; r < rows; r++) a = a + load(p + r * rs + j);
-    store(o + j, a);
-  }
-  if (j < cols) {
-    VI a = splat(int32_t(0));
-    for (ptrdiff_t r = 0; r < rows; r++) a = a + load_n(p + r * rs + j, cols - j);
-    store_n(o + j, a, cols - j);
-  }
+  strips<int32_t>(cols, [&](auto k, ptrdiff_t j, ptrdiff_t w) {
+    constexpr int S = decltype(k)::value;
+    VI a[S];
+    for (int v = 0; v < S; v++) a[v] = splat(int32_t(0));
+    for (ptrdiff_t r = 0; r < rows; r++)
+      for (int v = 0; v < S; v++) a[v] = a[v] + loadCols(p + r * rs + j + v * kF, w - v * kF);
+    for (int v = 0; v < S; v++) storeCols(o + j + v * kF, a[v], w - v * kF);
+  });
 }
 
-// Column max/min kept in out: a later value replaces the kept one if larger (smaller) or NaN.
+// Column max/min: a later value replaces the kept one if larger (smaller) or NaN, so ties keep
+// the first row and NaN wins.
 template <class T, bool Max>
 void extremumCols(const void* x, ptrdiff_t rs, ptrdiff_t rows, ptrdiff_t cols, void* out) {
   constexpr int N = Vec<T>::N;
   const T* p = static_cast<const T*>(x);
   T* o = static_cast<T*>(out);
-  for (ptrdiff_t j = 0; j < cols; j++) o[j] = p[j];
-  for (ptrdiff_t r = 1; r < rows; r++) {
-    const T* row = p + r * rs;
-    for (ptrdiff_t j = 0; j < cols; j += N) {
-      const ptrdiff_t m = cols - j;
-      const auto v = m >= N ? load(row + j) : load_n(row + j, m);
-      const auto k = m >= N ? load(o + j) : load_n(o + j, m);
-      const auto y = select((Max ? gt(v, k) : lt(v, k)) | isnan(v), v, k);
-      if (m >= N) store(o + j, y);
-      else store_n(o + j, y, m);
-    }
-  }
+  strips<T>(cols, [&](auto k, ptrdiff_t j, ptrdiff_t w) {
+    constexpr int S = decltype(k)::value;
+    typename Vec<T>::V m[S];
+    for (int v = 0; v < S; v++) m[v] = loadCols(p + j + v * N, w - v * N);
+    for (ptrdiff_t r = 1; r < rows; r++)
+      for (int v = 0; v < S; v++) {
+        const auto a = loadCols(p + r * rs + j + v * N, w - v * N);
+        m[v] = select((Max ? gt(a, m[v]) : lt(a, m[v])) | isnan(a), a, m[v]);
+      }
+    for (int v = 0; v < S; v++) storeCols(o + j + v * N, m[v], w - v * N);
+  });
 }
 
 // Column argmax/argmin: the row of the first extremum, or of the first NaN (then it sticks).
