@@ -2,12 +2,13 @@
 // and on two threads: square products and the products of an LSTM layer (batch 32, hidden 256).
 //   node bench/gemm.mjs [--quick] [--no-torch] [filter]
 // Each figure is the best of 7 samples of >= 50 ms (the machine is shared: the best run is the
-// one least disturbed). PyTorch runs in a child process (bench/gemm_torch.py) with
-// OPENBLAS_CORETYPE=SkylakeX (its AVX-512 kernels), once with OPENBLAS_NUM_THREADS=1 and once with
-// two threads.
-import { spawnSync } from "node:child_process";
+// one least disturbed). PyTorch runs in two child processes (bench/gemm_torch.py) with
+// OPENBLAS_CORETYPE=SkylakeX (its AVX-512 kernels), one with OPENBLAS_NUM_THREADS=1 and one with
+// two threads, and each shape is timed on both sides one right after the other.
+import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,8 +42,10 @@ const shapes = [
   .map((s) => ({ aT: false, bT: false, packed: false, dtype: "f32", ...s }))
   .filter((s) => s.name.includes(filter));
 
+const timing = { minTime: quick ? 0.02 : 0.05, samples: quick ? 3 : 7 };
+
 /** Best seconds per call of fn over `samples` runs of enough calls to last minTime. */
-function bestSeconds(fn, minTime = quick ? 0.02 : 0.05, samples = quick ? 3 : 7) {
+function bestSeconds(fn, { minTime, samples } = timing) {
   fn();
   let reps = 1;
   let t0 = performance.now();
@@ -89,54 +92,66 @@ function nablaCall(s) {
   return () => addon.gemm(a, 0, as0, as1, b, 0, bs0, bs1, c, 0, n, m, n, k, false);
 }
 
-function nabla(threads) {
+/** GFLOP/s of nabla on shape s with the given thread count. */
+function nabla(s, threads) {
   addon.setNumThreads(threads);
-  const out = {};
-  for (const s of shapes) out[s.name] = (2 * s.m * s.n * s.k) / bestSeconds(nablaCall(s)) / 1e9;
+  const gflops = (2 * s.m * s.n * s.k) / bestSeconds(nablaCall(s)) / 1e9;
   addon.setNumThreads(0);
-  return out;
+  return gflops;
 }
 
-function torch(threads) {
+/**
+ * A PyTorch process (bench/gemm_torch.py) that times the shapes sent to it, or null without torch.
+ * It stays up for the whole run so each shape is timed right beside nabla's (the machine is shared:
+ * timing one side minutes after the other would compare two different loads).
+ */
+async function torchProcess(threads) {
   if (args.includes("--no-torch")) return null;
-  // A packed product has no PyTorch counterpart: it is compared with the same product unpacked.
-  const list = shapes.map((s) => ({ ...s, packed: undefined }));
   const env = { ...process.env, OPENBLAS_CORETYPE: "SkylakeX", OPENBLAS_NUM_THREADS: String(threads) };
-  const r = spawnSync(
-    "/usr/bin/python3",
-    [join(here, "gemm_torch.py"), JSON.stringify(list), String(threads)],
-    {
-      env,
-      encoding: "utf8",
-    },
-  );
-  if (r.status !== 0) {
-    console.log(`(PyTorch not measured: ${(r.stderr || r.error?.message || "").trim().split("\n").pop()})`);
+  const child = spawn("/usr/bin/python3", [join(here, "gemm_torch.py"), String(threads)], { env });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  let stderr = "";
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  const first = await lines.next();
+  if (first.done || first.value !== "ready") {
+    console.log(`(PyTorch not measured: ${stderr.trim().split("\n").pop()})`);
     return null;
   }
-  return JSON.parse(r.stdout);
+  return {
+    async time(s) {
+      const { packed: _, ...shape } = s; // a packed product is compared with torch's plain one
+      child.stdin.write(
+        `${JSON.stringify({ ...shape, minTime: timing.minTime, samples: timing.samples })}\n`,
+      );
+      return Number((await lines.next()).value);
+    },
+    close: () => child.stdin.end(),
+  };
 }
 
-const cell = (x) => (x === undefined ? "-" : x.toFixed(1)).padStart(7);
+const cell = (x) => (x === undefined ? "-" : x.toFixed(1)).padStart(8);
 const width = Math.max(...shapes.map((s) => s.name.length)) + 1;
-const ratio = (x, y) => (x === undefined || y === undefined ? "-" : `${(x / y).toFixed(2)}x`).padStart(6);
+const ratio = (x, y) => (x === undefined || y === undefined ? "-" : `${(x / y).toFixed(2)}x`).padStart(8);
 
+const torch = { 1: await torchProcess(1), 2: await torchProcess(2) };
 console.log(`nabla gemm on ${addon.gemmIsa()}, ${addon.numThreads()} threads by default`);
-const results = [];
-for (const threads of [1, 2]) results.push({ threads, nabla: nabla(threads), torch: torch(threads) });
 console.log(
   "PyTorch: torch.mm with OPENBLAS_CORETYPE=SkylakeX, OPENBLAS_NUM_THREADS=1 (1T) and =2 (2T); GFLOP/s\n",
 );
 console.log(
-  `${"shape".padEnd(width)}${"1T ours".padStart(8)}${"torch".padStart(7)}${"ratio".padStart(7)}` +
-    `${"2T ours".padStart(8)}${"torch".padStart(7)}${"ratio".padStart(7)}`,
+  `${"shape".padEnd(width)}${"1T ours".padStart(8)}${"torch".padStart(8)}${"ratio".padStart(8)}` +
+    `${"2T ours".padStart(9)}${"torch".padStart(8)}${"ratio".padStart(8)}`,
 );
 for (const s of shapes) {
   let line = s.name.padEnd(width);
-  for (const r of results) {
-    const ours = r.nabla[s.name];
-    const theirs = r.torch?.[s.name];
+  for (const threads of [1, 2]) {
+    const ours = nabla(s, threads);
+    const theirs = torch[threads] ? await torch[threads].time(s) : undefined;
     line += ` ${cell(ours)}${cell(theirs)}${ratio(ours, theirs)}`;
   }
   console.log(line);
 }
+torch[1]?.close();
+torch[2]?.close();

@@ -1,7 +1,8 @@
-"""The GEMM shapes of bench/gemm.mjs in PyTorch (its OpenBLAS), printed as JSON GFLOP/s.
+"""PyTorch's side of bench/gemm.mjs: times torch.mm (its OpenBLAS) on the shapes it is sent.
 
-Usage: python3 gemm_torch.py '<json list of {name, m, n, k, aT, bT, dtype}>' threads
-The caller sets OPENBLAS_NUM_THREADS / OPENBLAS_CORETYPE in the environment.
+Reads one JSON shape per line on stdin ({m, n, k, aT, bT, dtype}) and answers each with one line:
+the GFLOP/s (2 m n k / best time) of torch.mm on it. The caller sets OPENBLAS_NUM_THREADS and
+OPENBLAS_CORETYPE in the environment; the first argument is torch's own thread count.
 """
 import json
 import sys
@@ -17,7 +18,7 @@ def operand(rows, cols, transposed, dtype, gen):
     return torch.randn(rows, cols, generator=gen, dtype=dtype)
 
 
-def best_seconds(fn, min_time=0.05, samples=7):
+def best_seconds(fn, min_time, samples):
     """Best time per call over `samples` runs of enough calls to last min_time."""
     fn()
     reps = 1
@@ -25,10 +26,11 @@ def best_seconds(fn, min_time=0.05, samples=7):
         t = time.perf_counter()
         for _ in range(reps):
             fn()
-        if time.perf_counter() - t >= min_time / 4:
+        elapsed = time.perf_counter() - t
+        if elapsed >= min_time / 4:
             break
         reps *= 2
-    reps = max(1, int(reps * min_time / max(time.perf_counter() - t, 1e-9)))
+    reps = max(1, round(reps * min_time / max(elapsed, 1e-9)))
     best = float("inf")
     for _ in range(samples):
         t = time.perf_counter()
@@ -39,18 +41,17 @@ def best_seconds(fn, min_time=0.05, samples=7):
 
 
 def main():
-    shapes = json.loads(sys.argv[1])
-    torch.set_num_threads(int(sys.argv[2]))
+    torch.set_num_threads(int(sys.argv[1]))
     gen = torch.Generator().manual_seed(0)
-    out = {}
-    for s in shapes:
+    print("ready", flush=True)
+    for line in sys.stdin:
+        s = json.loads(line)
         dtype = torch.float32 if s["dtype"] == "f32" else torch.float64
         a = operand(s["m"], s["k"], s["aT"], dtype, gen)
         b = operand(s["k"], s["n"], s["bT"], dtype, gen)
         c = torch.empty(s["m"], s["n"], dtype=dtype)
-        sec = best_seconds(lambda: torch.mm(a, b, out=c))
-        out[s["name"]] = 2.0 * s["m"] * s["n"] * s["k"] / sec / 1e9
-    print(json.dumps(out))
+        sec = best_seconds(lambda: torch.mm(a, b, out=c), s["minTime"], s["samples"])
+        print(2.0 * s["m"] * s["n"] * s["k"] / sec / 1e9, flush=True)
 
 
 if __name__ == "__main__":
