@@ -1,16 +1,27 @@
-// Prints CI's closing line, "N passed, N failed", from vitest's JSON report.
-import { existsSync, readFileSync } from "node:fs";
+// Prints CI's closing line, "N passed, N failed", from vitest's JSON reports: one per backend
+// (.vitest/results-<backend>.json), added up.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 
-const [file, status] = process.argv.slice(2);
-if (!existsSync(file)) {
+const [dir, status] = process.argv.slice(2);
+const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^results.*\.json$/.test(f)) : [];
+if (files.length === 0) {
   // The test command stopped before vitest ran (lint or typecheck failed): one failure.
   console.log(`0 passed, ${status === "0" ? 0 : 1} failed`);
   process.exit(0);
 }
-const r = JSON.parse(readFileSync(file, "utf8"));
-const failedSuites = (r.testResults ?? []).filter(
-  (s) => s.status === "failed" && s.assertionResults.length === 0,
-);
-const failed = r.numFailedTests + failedSuites.length;
-const skipped = r.numPendingTests + r.numTodoTests;
-console.log(`${r.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const f of files) {
+  const r = JSON.parse(readFileSync(join(dir, f), "utf8"));
+  const failedSuites = (r.testResults ?? []).filter(
+    (s) => s.status === "failed" && s.assertionResults.length === 0,
+  );
+  passed += r.numPassedTests;
+  failed += r.numFailedTests + failedSuites.length;
+  skipped += r.numPendingTests + r.numTodoTests;
+}
+// A non-zero status with no failing test (a crashed run) still counts as a failure.
+if (failed === 0 && status !== "0") failed = 1;
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
