@@ -63,34 +63,37 @@ function rowMajor(shape) {
 }
 
 const layout = new Int32Array(150);
-/** An addon call on views, packing the layout as an adapter would (src/elementwise.ts writeLayout). */
+const lb = layout.buffer;
+/** An addon call on views, packing the layout as an adapter would (src/elementwise-views.ts). */
 const native = {
-  unary: (op, x, out) => addon.unary(op, x.data.buffer, out.buffer, pack(x.shape, [x], out, 0)),
-  binary: (op, a, b, out) =>
-    addon.binary(op, a.data.buffer, b.data.buffer, out.buffer, pack(a.shape, [a, b], out, 0)),
-  reduce: (op, x, axes, out) =>
-    addon.reduce(
-      op,
-      x.data.buffer,
-      out.buffer,
-      pack(
-        x.shape,
-        [x],
-        out,
-        axes.reduce((m, a) => m | (1 << a), 0),
-      ),
-    ),
+  unary: (op, x, out) => {
+    pack(x.shape, [x], out, 0);
+    addon.unary(op, x.data.buffer, out.buffer, lb);
+  },
+  binary: (op, a, b, out) => {
+    pack(a.shape, [a, b], out, 0);
+    addon.binary(op, a.data.buffer, b.data.buffer, out.buffer, lb);
+  },
+  reduce: (op, x, axes, out) => {
+    pack(
+      x.shape,
+      [x],
+      out,
+      axes.reduce((m, a) => m | (1 << a), 0),
+    );
+    addon.reduce(op, x.data.buffer, out.buffer, lb);
+  },
 };
 function pack(shape, views, out, extra) {
-  layout[0] = shape.length;
+  const nd = shape.length;
+  layout[0] = nd;
   layout[1] = extra;
   let p = 2;
-  for (const v of views) p = describe(p, v.data);
+  for (let j = 0; j < views.length; j++) p = describe(p, views[j].data);
   p = describe(p, out);
-  for (const v of views) layout[p++] = v.offset;
-  for (const d of shape) layout[p++] = d;
-  for (const v of views) for (const s of v.strides) layout[p++] = s;
-  return layout.buffer;
+  for (let j = 0; j < views.length; j++) layout[p++] = views[j].offset;
+  for (let d = 0; d < nd; d++) layout[p++] = shape[d];
+  for (let j = 0; j < views.length; j++) for (let d = 0; d < nd; d++) layout[p++] = views[j].strides[d];
 }
 function describe(p, a) {
   layout[p] = a instanceof Float32Array ? 0 : a instanceof Float64Array ? 1 : 2;

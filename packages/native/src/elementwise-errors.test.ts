@@ -12,6 +12,11 @@ const view = (shape: number[], strides: number[], offset = 0, data: Float32Array
   offset,
 });
 const size = (shape: number[]) => shape.reduce((p, d) => p * d, 1);
+/** The layout buffer of a call, as writeLayout packs it. */
+const lay = (...args: Parameters<typeof writeLayout> extends [Int32Array, ...infer R] ? R : never) => {
+  writeLayout(layout, ...args);
+  return layout.buffer;
+};
 
 describe("the elementwise kernels refuse bad arguments with a TypeError", () => {
   it("views that would read outside their typed array", () => {
@@ -25,7 +30,7 @@ describe("the elementwise kernels refuse bad arguments with a TypeError", () => 
     ];
     for (const v of cases) {
       const out = new Float32Array(size(v.shape));
-      const l = writeLayout(layout, v.shape, [v], out);
+      const l = lay(v.shape, [v], out);
       expect(() => k.unary(UNARY.exp, v.data.buffer, out.buffer, l)).toThrow(
         /exp: x's view .* reads elements/,
       );
@@ -35,19 +40,19 @@ describe("the elementwise kernels refuse bad arguments with a TypeError", () => 
       view([2, 3], [2, 1], 0, new Float32Array(2)),
       new Float32Array(6),
     ];
-    expect(() =>
-      k.binary(BINARY.add, x.buffer, b.data.buffer, out.buffer, writeLayout(layout, [2, 3], [a, b], out)),
-    ).toThrow(/add: b's view/);
+    expect(() => k.binary(BINARY.add, x.buffer, b.data.buffer, out.buffer, lay([2, 3], [a, b], out))).toThrow(
+      /add: b's view/,
+    );
     const r = view([2, 4], [4, 1]);
     const ro = new Float32Array(2);
-    expect(() =>
-      k.reduce(REDUCE.sum, x.buffer, ro.buffer, writeLayout(layout, [2, 4], [r], ro, axesMask([1]))),
-    ).toThrow(TypeError);
+    expect(() => k.reduce(REDUCE.sum, x.buffer, ro.buffer, lay([2, 4], [r], ro, axesMask([1])))).toThrow(
+      TypeError,
+    );
   });
 
   it("typed arrays described outside their buffers, unknown dtype codes, foreign arguments", () => {
     const out = new Float32Array(6);
-    const l = writeLayout(layout, [6], [view([6], [1])], out);
+    const l = lay([6], [view([6], [1])], out);
     const words = new Int32Array(l);
     words[4] = 7; // x's length: 7 floats do not fit in 24 bytes
     expect(() => k.unary(UNARY.exp, x.buffer, out.buffer, l)).toThrow(
@@ -58,7 +63,7 @@ describe("the elementwise kernels refuse bad arguments with a TypeError", () => 
     expect(() => k.unary(UNARY.exp, x.buffer, out.buffer, l)).toThrow(/x has unknown dtype code 9/);
     words[2] = 1; // claims float64: 6 doubles do not fit
     expect(() => k.unary(UNARY.exp, x.buffer, out.buffer, l)).toThrow(/lies outside/);
-    writeLayout(layout, [6], [view([6], [1])], out);
+    lay([6], [view([6], [1])], out);
     expect(() => k.unary(UNARY.exp, x as never, out.buffer, l)).toThrow(/argument 2 must be an ArrayBuffer/);
     expect(() => k.unary(UNARY.exp, x.buffer, out.buffer, layout as never)).toThrow(
       /argument 4 must be an ArrayBuffer/,
@@ -75,13 +80,7 @@ describe("the elementwise kernels refuse bad arguments with a TypeError", () => 
       op: number,
       data: Float32Array | Int32Array | Float64Array,
       out: Float32Array | Int32Array | Float64Array,
-    ) =>
-      k.unary(
-        op,
-        data.buffer,
-        out.buffer,
-        writeLayout(layout, [6], [view([6], [1], 0, data as Float32Array)], out),
-      );
+    ) => k.unary(op, data.buffer, out.buffer, lay([6], [view([6], [1], 0, data as Float32Array)], out));
     expect(() => call(UNARY.exp, x, new Float32Array(5))).toThrow(/out has 5 elements/);
     expect(() => call(UNARY.exp, x, new Float64Array(6))).toThrow(/out must be float32/);
     expect(() => call(UNARY.exp, new Int32Array(6), new Int32Array(6))).toThrow(/exp: not defined for int32/);
@@ -92,7 +91,7 @@ describe("the elementwise kernels refuse bad arguments with a TypeError", () => 
       b: Float32Array | Float64Array | Int32Array,
       out: Float32Array | Int32Array,
     ) => {
-      const l = writeLayout(layout, [6], [view([6], [1], 0, a), view([6], [1], 0, b as Float32Array)], out);
+      const l = lay([6], [view([6], [1], 0, a), view([6], [1], 0, b as Float32Array)], out);
       k.binary(op, a.buffer, b.buffer, out.buffer, l);
     };
     expect(() => bin(BINARY.lt, x, x, new Float32Array(6))).toThrow(/out must be int32/);
@@ -102,7 +101,7 @@ describe("the elementwise kernels refuse bad arguments with a TypeError", () => 
     const i = new Int32Array(6);
     expect(() => bin(BINARY.div, i, i, new Int32Array(6))).toThrow(/div: not defined for int32/);
     const red = (op: number, out: Float32Array | Int32Array, mask: number) =>
-      k.reduce(op, x.buffer, out.buffer, writeLayout(layout, [2, 3], [view([2, 3], [3, 1])], out, mask));
+      k.reduce(op, x.buffer, out.buffer, lay([2, 3], [view([2, 3], [3, 1])], out, mask));
     expect(() => red(REDUCE.argmax, new Float32Array(2), 2)).toThrow(/out must be int32/);
     expect(() => red(REDUCE.sum, new Float32Array(3), 2)).toThrow(/out has 3 elements/);
     expect(() => red(REDUCE.sum, new Float32Array(1), 0b100)).toThrow(/axes mask/);

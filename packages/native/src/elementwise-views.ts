@@ -35,20 +35,27 @@ export interface ElementwiseViews {
  */
 export function elementwiseViews(k: ElementwiseKernels): ElementwiseViews {
   const l = new Int32Array(LAYOUT_CAPACITY);
+  const lb = l.buffer;
   return {
-    unary: (op, x, out) => k.unary(UNARY[op], x.data.buffer, out.buffer, writeLayout(l, x.shape, [x], out)),
-    binary: (op, a, b, out) =>
-      k.binary(BINARY[op], a.data.buffer, b.data.buffer, out.buffer, writeLayout(l, a.shape, [a, b], out)),
-    where: (c, a, b, out) =>
-      k.where(
-        c.data.buffer,
-        a.data.buffer,
-        b.data.buffer,
-        out.buffer,
-        writeLayout(l, c.shape, [c, a, b], out),
-      ),
-    copy: (x, out) => k.copy(x.data.buffer, out.buffer, writeLayout(l, x.shape, [x], out)),
-    reduce: (op, x, axes, out) =>
-      k.reduce(REDUCE[op], x.data.buffer, out.buffer, writeLayout(l, x.shape, [x], out, axesMask(axes))),
+    unary: (op, x, out) => {
+      writeLayout(l, x.shape, [x], out);
+      k.unary(UNARY[op], x.data.buffer, out.buffer, lb);
+    },
+    binary: (op, a, b, out) => {
+      writeLayout(l, a.shape, [a, b], out);
+      k.binary(BINARY[op], a.data.buffer, b.data.buffer, out.buffer, lb);
+    },
+    where: (c, a, b, out) => {
+      writeLayout(l, c.shape, [c, a, b], out);
+      k.where(c.data.buffer, a.data.buffer, b.data.buffer, out.buffer, lb);
+    },
+    copy: (x, out) => {
+      writeLayout(l, x.shape, [x], out);
+      k.copy(x.data.buffer, out.buffer, lb);
+    },
+    reduce: (op, x, axes, out) => {
+      writeLayout(l, x.shape, [x], out, axesMask(axes));
+      k.reduce(REDUCE[op], x.data.buffer, out.buffer, lb);
+    },
   };
 }

@@ -80,13 +80,19 @@ void forEachRow(const Layout& L, int64_t begin, int64_t end, F&& body) {
   if (begin >= end) return;
   const int nd = L.nd;
   const int64_t n = L.shape[nd - 1];
-  int64_t off[kMaxOperands], idx[kMaxDims] = {};
-  int64_t row = begin / n, col = begin % n;
-  for (int j = 0; j < L.k; j++) off[j] = L.offset[j] + col * L.strides[j][nd - 1];
-  for (int d = nd - 2; d >= 0; d--) {
-    idx[d] = row % L.shape[d];
-    row /= L.shape[d];
-    for (int j = 0; j < L.k; j++) off[j] += idx[d] * L.strides[j][d];
+  int64_t off[kMaxOperands], idx[kMaxDims];
+  for (int j = 0; j < L.k; j++) off[j] = L.offset[j];
+  for (int d = 0; d < nd - 1; d++) idx[d] = 0;
+  int64_t col = 0;
+  if (begin > 0) {  // the multi-index of element `begin`
+    int64_t row = begin / n;
+    col = begin % n;
+    for (int j = 0; j < L.k; j++) off[j] += col * L.strides[j][nd - 1];
+    for (int d = nd - 2; d >= 0; d--) {
+      idx[d] = row % L.shape[d];
+      row /= L.shape[d];
+      for (int j = 0; j < L.k; j++) off[j] += idx[d] * L.strides[j][d];
+    }
   }
   for (int64_t left = end - begin; left > 0;) {
     const int64_t len = n - col < left ? n - col : left;
