@@ -194,16 +194,17 @@ function torch() {
 }
 
 const isas = (() => {
-  const best = addon.setIsa("auto");
+  addon.setElementwiseIsa("auto");
+  const best = addon.elementwiseIsa();
   return best === "avx512" ? ["avx512", "avx2", "scalar"] : best === "avx2" ? ["avx2", "scalar"] : ["scalar"];
 })();
 const rows = cases.map((c) => {
   const t = {};
   for (const isa of isas) {
-    addon.setIsa(isa);
+    addon.setElementwiseIsa(isa);
     t[isa] = bestSeconds(c.native);
   }
-  addon.setIsa("auto");
+  addon.setElementwiseIsa("auto");
   if (c.js && js) t.js = bestSeconds(c.js);
   if (c.wasm && wasm) t.wasm = bestSeconds(c.wasm);
   return { c, t };

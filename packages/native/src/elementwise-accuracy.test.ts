@@ -37,14 +37,14 @@ function run(op: keyof typeof UNARY, x: Float32Array | Float64Array) {
 
 describe("float32 transcendentals are within 1 ulp of the correctly rounded result", () => {
   afterAll(() => {
-    k.setIsa("auto");
+    k.setElementwiseIsa("auto");
   });
 
   it.each(OPS)("%s over a dense sweep of float32 on every instruction set", (op) => {
     const f = EXACT[op]!;
     const want = Float32Array.from(sweep, (v) => Math.fround(f(v)));
     for (const isa of isas(k)) {
-      k.setIsa(isa as "auto");
+      k.setElementwiseIsa(isa as "auto");
       const worst = maxUlps(run(op, sweep), want, "float32");
       expect(worst.ulps, `${op} on ${isa} at x = ${sweep[worst.at]}`).toBeLessThanOrEqual(1);
     }

@@ -48,10 +48,10 @@ function check(op: Op, dtype: DTypeName, a: KernelView, b: KernelView, what: str
 
 describe.each(isas(k))("binary on %s", (isa) => {
   beforeAll(() => {
-    k.setIsa(isa as "auto");
+    k.setElementwiseIsa(isa as "auto");
   });
   afterAll(() => {
-    k.setIsa("auto");
+    k.setElementwiseIsa("auto");
   });
 
   it.each(OPS)("%s agrees with the JS backend over every pair of layouts and dtype", (op) => {

@@ -105,6 +105,10 @@ describe("the elementwise kernels refuse bad arguments with a TypeError", () => 
     expect(() => red(REDUCE.argmax, new Float32Array(2), 2)).toThrow(/out must be int32/);
     expect(() => red(REDUCE.sum, new Float32Array(3), 2)).toThrow(/out has 3 elements/);
     expect(() => red(REDUCE.sum, new Float32Array(1), 0b100)).toThrow(/axes mask/);
-    expect(() => k.setIsa("sse" as never)).toThrow(TypeError);
+    expect(() => k.setElementwiseIsa("sse" as never)).toThrow(TypeError);
+    expect(k.setElementwiseIsa("scalar")).toBe(true);
+    expect(k.elementwiseIsa()).toBe("scalar");
+    k.setElementwiseIsa("auto");
+    expect(["avx512", "avx2", "scalar"]).toContain(k.elementwiseIsa());
   });
 });

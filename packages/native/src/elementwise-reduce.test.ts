@@ -104,10 +104,10 @@ function rowMajor(shape: readonly number[]): number[] {
 
 describe.each(isas(k))("reduce on %s", (isa) => {
   beforeAll(() => {
-    k.setIsa(isa as "auto");
+    k.setElementwiseIsa(isa as "auto");
   });
   afterAll(() => {
-    k.setIsa("auto");
+    k.setElementwiseIsa("auto");
   });
 
   it.each(OPS)("%s agrees with the JS backend over every axis pattern, layout and dtype", (op) => {

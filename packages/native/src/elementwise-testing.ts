@@ -178,8 +178,9 @@ export function expectClose(
   }
 }
 
-/** The instruction sets this machine can run, each set active in turn by the tests. */
-export function isas(k: { setIsa(isa: string): string }): string[] {
-  const best = k.setIsa("auto");
+/** The instruction sets this machine can run, each made active in turn by the tests. */
+export function isas(k: { setElementwiseIsa(isa: string): boolean; elementwiseIsa(): string }): string[] {
+  k.setElementwiseIsa("auto");
+  const best = k.elementwiseIsa();
   return best === "avx512" ? ["scalar", "avx2", "avx512"] : best === "avx2" ? ["scalar", "avx2"] : ["scalar"];
 }

@@ -47,10 +47,10 @@ function reference(op: Op, x: ReturnType<typeof makeView>, out: Int32Array | Flo
 
 describe.each(isas(k))("unary on %s", (isa) => {
   beforeAll(() => {
-    k.setIsa(isa as "auto");
+    k.setElementwiseIsa(isa as "auto");
   });
   afterAll(() => {
-    k.setIsa("auto");
+    k.setElementwiseIsa("auto");
   });
 
   it.each(OPS)("%s agrees with the JS backend over every layout and dtype", (op) => {

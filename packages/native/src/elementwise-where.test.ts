@@ -11,10 +11,10 @@ const SHAPES = [[], [7], [3, 37], [2, 3, 17], [0, 4]];
 
 describe.each(isas(k))("where and copy on %s", (isa) => {
   beforeAll(() => {
-    k.setIsa(isa as "auto");
+    k.setElementwiseIsa(isa as "auto");
   });
   afterAll(() => {
-    k.setIsa("auto");
+    k.setElementwiseIsa("auto");
   });
 
   it("where agrees with the JS backend for every condition and value dtype and layout", () => {

@@ -49,7 +49,7 @@ export type KernelArray = Float32Array | Float64Array | Int32Array;
 /** The dtype codes of a layout: float32 0, float64 1, int32 2. */
 export const DTYPE = { float32: 0, float64: 1, int32: 2 } as const;
 
-/** The instruction sets `setIsa` accepts ("auto": the best this CPU runs). */
+/** The instruction sets `setElementwiseIsa` accepts ("auto": the best this CPU runs). */
 export type IsaName = "avx512" | "avx2" | "scalar" | "auto";
 
 /**
@@ -94,8 +94,13 @@ export interface ElementwiseKernels {
    * are compensated; max/min propagate NaN; argmax/argmin give the first extremum or first NaN.
    */
   reduce(op: number, x: ArrayBufferLike, out: ArrayBufferLike, layout: ArrayBufferLike): void;
-  /** Chooses the elementwise kernels' instruction set (for tests); returns the active one. */
-  setIsa(isa: IsaName): string;
+  /**
+   * Makes the elementwise kernels run `isa` (tests reach every path this way); false, and no
+   * change, if this CPU cannot run it. The GEMM has its own, setGemmIsa.
+   */
+  setElementwiseIsa(isa: IsaName): boolean;
+  /** The instruction set the elementwise kernels run: "avx512", "avx2" or "scalar". */
+  elementwiseIsa(): string;
 }
 
 /** A strided view of a typed array (a Tensor is one). */

@@ -67,21 +67,29 @@ napi_value Copy(napi_env env, napi_callback_info info) {
   });
 }
 
-// setIsa(name): "avx512" | "avx2" | "scalar" | "auto"; returns the active instruction set's name.
+// setElementwiseIsa(name): "avx512" | "avx2" | "scalar" | "auto" (the best this CPU runs); false,
+// and no change, if this CPU cannot run it.
 napi_value SetIsa(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   size_t argc = 1;
   char name[16] = "";
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  const char* usage = "setElementwiseIsa: name must be \"avx512\", \"avx2\", \"scalar\" or \"auto\"";
   if (argc < 1 || napi_get_value_string_utf8(env, argv[0], name, sizeof name, nullptr) != napi_ok)
-    return fail(env, "setIsa: expected \"avx512\", \"avx2\", \"scalar\" or \"auto\"");
+    return fail(env, usage);
   Isa isa;
   if (std::strcmp(name, "avx512") == 0) isa = Isa::Avx512;
   else if (std::strcmp(name, "avx2") == 0) isa = Isa::Avx2;
   else if (std::strcmp(name, "scalar") == 0) isa = Isa::Scalar;
   else if (std::strcmp(name, "auto") == 0) isa = detectIsa();
-  else return fail(env, "setIsa: expected \"avx512\", \"avx2\", \"scalar\" or \"auto\"");
-  if (!ew::setIsa(isa)) return fail(env, "setIsa: this CPU cannot run that instruction set");
+  else return fail(env, usage);
+  napi_value result;
+  napi_get_boolean(env, ew::setIsa(isa), &result);
+  return result;
+}
+
+// elementwiseIsa(): the instruction set the elementwise kernels run.
+napi_value ActiveIsa(napi_env env, napi_callback_info) {
   napi_value result;
   napi_create_string_utf8(env, isaName(ew::activeIsa()), NAPI_AUTO_LENGTH, &result);
   return result;
@@ -93,8 +101,9 @@ void registerElementwise(Napi::Env env, Napi::Object exports) {
   const struct {
     const char* name;
     napi_callback fn;
-  } fns[] = {{"unary", Unary}, {"binary", Binary}, {"where", Where},
-             {"reduce", Reduce}, {"copy", Copy},     {"setIsa", SetIsa}};
+  } fns[] = {{"unary", Unary},   {"binary", Binary}, {"where", Where},
+             {"reduce", Reduce}, {"copy", Copy},     {"setElementwiseIsa", SetIsa},
+             {"elementwiseIsa", ActiveIsa}};
   for (const auto& f : fns) {
     napi_value v;
     napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.fn, nullptr, &v);
