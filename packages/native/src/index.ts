@@ -4,6 +4,19 @@ import type { GemmKernels } from "./gemm.js";
 import type { RecurrentKernels } from "./recurrent.js";
 
 export type { ElementwiseKernels } from "./elementwise.js";
+export {
+  axesMask,
+  BINARY,
+  DTYPE,
+  type IsaName,
+  type KernelArray,
+  LAYOUT_CAPACITY,
+  REDUCE,
+  type StridedView,
+  UNARY,
+  writeLayout,
+} from "./elementwise.js";
+export { type ElementwiseViews, elementwiseViews, type KernelView } from "./elementwise-views.js";
 export type { FloatArray, GemmIsa, GemmKernels, PackedMatrix } from "./gemm.js";
 export type { RecurrentKernels } from "./recurrent.js";
 
