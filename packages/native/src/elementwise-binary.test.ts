@@ -83,6 +83,17 @@ describe.each(isas(k))("binary on %s", (isa) => {
       const a = { data: ARRAYS[dtype].from(base), shape: [12], strides: [1], offset: 0 };
       const b = { data: ARRAYS[dtype].from(expo), shape: [12], strides: [1], offset: 0 };
       check("pow", dtype, a, b, "special cases");
+      // Scalar exponents, some of which are computed as one multiply or divide.
+      const x = {
+        data: ARRAYS[dtype].from([...base, 3, -3, 1e-30, 1e30]),
+        shape: [16],
+        strides: [1],
+        offset: 0,
+      };
+      for (const e of [2, -1, 0, 1, 0.5, 3, -2, NaN]) {
+        const s = { data: ARRAYS[dtype].from([e]), shape: [16], strides: [0], offset: 0 };
+        check("pow", dtype, x, s, `x ** ${e}`);
+      }
     }
   });
 });

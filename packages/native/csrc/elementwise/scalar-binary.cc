@@ -28,6 +28,20 @@ template <class T> T sub(T x, T y) { return x - y; }
 template <class T> T mul(T x, T y) { return x * y; }
 template <class T> T div(T x, T y) { return x / y; }
 template <class T> T pow_(T x, T y) { return T(powJs(double(x), double(y))); }
+
+// pow, with the exponents whose result is one correctly rounded operation taken as that
+// operation when the exponent is a broadcast scalar (x ** 2 is x * x, x ** -1 is 1 / x).
+template <class T>
+void powRow(const void* a, ptrdiff_t sa, const void* b, ptrdiff_t sb, void* out, ptrdiff_t n) {
+  const T* x = static_cast<const T*>(a);
+  const T y = *static_cast<const T*>(b);
+  T* o = static_cast<T*>(out);
+  if (sb != 0 || !(y == 2 || y == 1 || y == -1 || y == 0)) return row<T, T, pow_<T>>(a, sa, b, sb, out, n);
+  if (y == 2) for (ptrdiff_t i = 0; i < n; i++) o[i] = x[i * sa] * x[i * sa];
+  else if (y == 1) for (ptrdiff_t i = 0; i < n; i++) o[i] = x[i * sa];
+  else if (y == -1) for (ptrdiff_t i = 0; i < n; i++) o[i] = T(1) / x[i * sa];
+  else for (ptrdiff_t i = 0; i < n; i++) o[i] = T(1);  // x ** 0 is 1, NaN included
+}
 // maximum/minimum: a NaN on either side propagates (x NaN: x; y NaN: the comparison fails, y).
 template <class T> T maximum(T x, T y) { return x > y || x != x ? x : y; }
 template <class T> T minimum(T x, T y) { return x < y || x != x ? x : y; }
@@ -60,7 +74,7 @@ void fillFloat(Kernels& k, DType t) {
   k.binary[kSub][t] = row<T, T, sub<T>>;
   k.binary[kMul][t] = row<T, T, mul<T>>;
   k.binary[kDiv][t] = row<T, T, div<T>>;
-  k.binary[kPow][t] = row<T, T, pow_<T>>;
+  k.binary[kPow][t] = powRow<T>;
   fillCompare<T>(k, t);
 }
 
