@@ -21,9 +21,10 @@
 namespace nabla {
 namespace {
 
-// Below this many flops (2 m n k) a product runs on one thread: waking the pool would cost more
-// than the second core gives back.
-constexpr double kParallelFlops = 1 << 21;
+// Below this many flops (2 m n k, ~25 us on one AVX-512 core) a product runs on one thread: a
+// parallel region costs ~0.3 us while the workers poll but ~10 us once they sleep (measured on the
+// 2-core machine), which would eat what the second core gives back on a smaller product.
+constexpr double kParallelFlops = 1 << 22;
 // Tasks per thread when a product is split: enough to rebalance when a core is busy elsewhere.
 constexpr int kTasksPerThread = 4;
 // Up to this many multiply-adds (m n k) a product is a plain loop: packing costs ~90 ns, more
