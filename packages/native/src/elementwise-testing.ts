@@ -16,8 +16,10 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** The dtypes the kernels take. */
 export type DTypeName = "float32" | "float64" | "int32";
 
+/** The typed array constructor of each dtype. */
 export const ARRAYS = { float32: Float32Array, float64: Float64Array, int32: Int32Array } as const;
 
 /** Values that break naive kernels: signed zeros, infinities, NaN, denormals, extremes. */
@@ -86,6 +88,7 @@ export function values(rand: () => number, dtype: DTypeName, n: number): KernelA
 
 /** The layouts every op is tested over. */
 export const LAYOUTS = ["contiguous", "offset", "strided", "transposed", "broadcast", "reversed"] as const;
+/** One of {@link LAYOUTS}. */
 export type LayoutKind = (typeof LAYOUTS)[number];
 
 /**
