@@ -1,0 +1,113 @@
+// The forward driver of one layer direction (recurrent.h):
+//   gates[T B, G H] = X W_ih^T                     one GEMM for every step
+//   pack W_hh^T once, by blocks of U hidden units (kernels.h), each thread packing its own
+//   for each step t (in traversal order): one parallel region over the blocks, whose kernel
+//     computes h_{t-1} W_hh^T for the block's gate columns and the gate math on it.
+#include <algorithm>
+#include <cstring>
+
+#include "gemm/gemm.h"
+#include "recurrent/kernels.h"
+#include "recurrent/schedule.h"
+#include "recurrent/scratch.h"
+
+namespace nabla::rec {
+
+SavedLayout savedLayout(Kind kind, int T, int B, int H) {
+  const size_t bh = size_t(B) * H, steps = size_t(T) * bh, states = steps + bh;
+  const bool lstm = kind == Kind::Lstm, gru = kind == Kind::Gru;
+  SavedLayout L;
+  L.gates = 0;
+  L.hs = steps * gatesOf(kind);
+  L.cs = L.hs + states;
+  L.tcs = L.cs + (lstm ? states : 0);
+  L.hnew = L.tcs + (lstm ? steps : 0);
+  L.total = L.hnew + (gru ? steps : 0);
+  return L;
+}
+
+namespace {
+
+thread_local Scratch tScratch;
+
+// panel[p * G U + q * U + u] = W_hh[q H + j0 + u, p]: the columns of W_hh^T of units
+// [j0, j0 + U), gate after gate, zero past H.
+template <class T>
+void packForward(const T* whh, int G, int H, int U, int j0, T* panel) {
+  const int n = std::min(U, H - j0);
+  for (int q = 0; q < G; ++q)
+    for (int u = 0; u < U; ++u) {
+      T* dst = panel + q * U + u;
+      if (u >= n) {
+        for (int p = 0; p < H; ++p) dst[size_t(p) * G * U] = T(0);
+        continue;
+      }
+      const T* row = whh + size_t(q * H + j0 + u) * H;
+      for (int p = 0; p < H; ++p) dst[size_t(p) * G * U] = row[p];
+    }
+}
+
+}  // namespace
+
+template <class T>
+void forward(const Shape& S, const Operands<T>& op, const Outputs<T>& out) {
+  const RecurrentKernels<T>& K = activeRecurrentKernels<T>();
+  const int kind = static_cast<int>(S.kind), G = gatesOf(S.kind), H = S.H, GH = G * H;
+  const size_t BH = size_t(S.B) * H;
+  const SavedLayout L = savedLayout(S.kind, S.T, S.B, H);
+  const int U = K.forwardUnits[kind], blocks = (H + U - 1) / U;
+  const size_t panelSize = size_t(H) * G * U;
+
+  char* p = tScratch.reserve(lineBytes<T>(panelSize * blocks) + lineBytes<T>(GH) +
+                             (out.saved ? 0 : lineBytes<T>(L.total)));
+  T* panels = carve<T>(p, panelSize * blocks);
+  T* bias = carve<T>(p, GH);
+  T* saved = out.saved ? out.saved : carve<T>(p, L.total);
+  T* gates = saved + L.gates;
+  T* hs = saved + L.hs;
+  T* cs = saved + L.cs;
+
+  gemm<T>(S.T * S.B, GH, S.I, op.x, S.I, 1, op.wih, 1, S.I, gates, GH, false);
+  // LSTM and RNN add b_ih + b_hh once; the GRU keeps b_hh apart (r multiplies W_hn h + b_hn).
+  const T* bx = op.bih;
+  if (S.kind != Kind::Gru && op.bih && op.bhh) {
+    for (int j = 0; j < GH; ++j) bias[j] = op.bih[j] + op.bhh[j];
+    bx = bias;
+  } else if (S.kind != Kind::Gru && op.bhh) {
+    bx = op.bhh;
+  }
+  const T* bh = S.kind == Kind::Gru ? op.bhh : nullptr;
+
+  BlockSchedule schedule(blocks);
+  schedule.run([&](int blk) { packForward(op.whh, G, H, U, blk * U, panels + blk * panelSize); });
+
+  const int before = S.reverse ? 1 : 0, after = 1 - before;
+  const int t0 = S.reverse ? S.T - 1 : 0;
+  std::memcpy(hs + (t0 + before) * BH, op.h0, BH * sizeof(T));
+  if (S.kind == Kind::Lstm) std::memcpy(cs + (t0 + before) * BH, op.c0, BH * sizeof(T));
+  for (int s = 0; s < S.T; ++s) {
+    const int t = S.reverse ? S.T - 1 - s : s;
+    ForwardStep<T> st{};
+    st.B = S.B, st.H = H, st.t = t, st.lengths = S.lengths;
+    st.hprev = hs + (t + before) * BH;
+    st.hnext = hs + (t + after) * BH;
+    st.gates = gates + t * BH * G;
+    st.bx = bx, st.bh = bh;
+    st.y = out.y + t * BH;
+    if (S.kind == Kind::Lstm) {
+      st.cprev = cs + (t + before) * BH;
+      st.cnext = cs + (t + after) * BH;
+      st.tc = saved + L.tcs + t * BH;
+    }
+    if (S.kind == Kind::Gru) st.hnew = saved + L.hnew + t * BH;
+    schedule.run([&](int blk) { K.forward[kind](st, panels + blk * panelSize, blk * U); });
+  }
+  const int last = S.reverse ? 0 : S.T;  // the slot after the last step
+  std::memcpy(out.hn, hs + last * BH, BH * sizeof(T));
+  if (S.kind == Kind::Lstm) std::memcpy(out.cn, cs + last * BH, BH * sizeof(T));
+}
+
+template void forward<float>(const Shape&, const Operands<float>&, const Outputs<float>&);
+template void forward<double>(const Shape&, const Operands<double>&, const Outputs<double>&);
+
+}  // namespace nabla::rec

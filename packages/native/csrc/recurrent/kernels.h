@@ -1,0 +1,88 @@
+// The step kernels of one instruction set for one dtype, as the drivers (forward.cc,
+// backward.cc) see them. Each set lives in one file compiled for it: avx512/recurrent.cc,
+// avx2/recurrent.cc (both instantiate the templates of recurrent/simd/), and the portable
+// recurrent/scalar.cc, the reference.
+//
+// A kernel call handles one BLOCK of U hidden units [j0, j0 + U) for every batch row of one
+// step; the drivers hand the blocks of a step to the threads. Its weights come packed per block
+// by the driver (U = the kernel's units per block, rows past H zero):
+//   forward  panel[p * G U + q * U + u] = W_hh[q H + j0 + u, p]   p < H, q < G, u < U
+//            (the block's columns of W_hh^T, gate after gate: one product gives all G gates
+//             of the block's units, so the gate math runs on it at once)
+//   backward panel[p * U + u] = W_hh[p, j0 + u]                  p < G H, u < U
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "recurrent/recurrent.h"
+
+namespace nabla::rec {
+
+// One forward step at time t. All [B, H] arrays are row-major with row stride H.
+template <class T>
+struct ForwardStep {
+  int B, H, t;
+  const int32_t* lengths;  // entry b is valid at t when t < lengths[b]; null: all valid
+  const T* hprev;          // h_{t-1} [B, H]
+  const T* cprev;          // c_{t-1} [B, H] (LSTM)
+  T* gates;                // [B, G H] at t: the input projection x_t W_ih^T in, the activations out
+  const T* bx;             // [G H] added to the input side: LSTM and RNN b_ih + b_hh, GRU b_ih
+  const T* bh;             // [G H] GRU: b_hh, added to the hidden side (r multiplies W_hn h + b_hn)
+  T* hnext;                // h_t [B, H] (h_{t-1} where invalid)
+  T* y;                    // y_t [B, H] (zero where invalid)
+  T* cnext;                // c_t [B, H] (LSTM; c_{t-1} where invalid)
+  T* tc;                   // tanh(c_t) [B, H] (LSTM)
+  T* hnew;                 // W_hn h_{t-1} + b_hn [B, H] (GRU)
+};
+
+// One region of the backward loop. It first finishes dh of the step processed before (later
+// in the sequence's order): dh = dhs + dgPrev W_hh (dgPrev null: no product); then, when
+// `step`, computes dG of time t from it. dhs and dc carry the state from region to region.
+template <class T>
+struct BackwardStep {
+  int B, H, t;
+  bool step;               // false in the last region: only dh_{-1} = dh0 is finished
+  const int32_t* lengths;
+  const T* dgPrev;         // [B, G H] the hidden-side dG of the previous region, or null
+  T* dhs;                  // [B, H] in: what dh_t has besides the product; out: the same for t-1
+  T* dc;                   // [B, H] LSTM: dc_t in, dc_{t-1} out
+  const T* dy;             // dy_t [B, H]
+  const T* gates;          // saved activations at t [B, G H]
+  const T* hprev;          // h_{t-1} [B, H] (GRU)
+  const T* cprev;          // c_{t-1} [B, H] (LSTM)
+  const T* tc;             // tanh(c_t) [B, H] (LSTM)
+  const T* hnew;           // W_hn h_{t-1} + b_hn [B, H] (GRU)
+  T* dg;                   // dG_t [B, G H] out, zero where invalid (GRU: the hidden side, n * r)
+  T* dgn;                  // GRU: the input side of n's gradient [B, H]
+  T* dbx;                  // [G H] += the column sums of the input-side dG_t (or null)
+  T* dbh;                  // GRU: [G H] += those of the hidden side (or null)
+};
+
+template <class T>
+struct RecurrentKernels {
+  const char* isa;
+  int forwardUnits[4];  // U of the forward kernel, per Kind
+  int backwardUnits;    // U of the backward kernel
+  void (*forward[4])(const ForwardStep<T>& s, const T* panel, int j0);
+  void (*backward[4])(const BackwardStep<T>& s, const T* panel, int j0);
+};
+
+namespace scalar {
+extern const RecurrentKernels<float> kRecurrentF32;
+extern const RecurrentKernels<double> kRecurrentF64;
+}  // namespace scalar
+namespace avx2 {
+extern const RecurrentKernels<float> kRecurrentF32;
+extern const RecurrentKernels<double> kRecurrentF64;
+}  // namespace avx2
+namespace avx512 {
+extern const RecurrentKernels<float> kRecurrentF32;
+extern const RecurrentKernels<double> kRecurrentF64;
+}  // namespace avx512
+
+// The set matching the GEMM's instruction set (gemm.h: setGemmIsa).
+template <class T>
+const RecurrentKernels<T>& activeRecurrentKernels();
+
+}  // namespace nabla::rec

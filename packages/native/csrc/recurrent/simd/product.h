@@ -1,0 +1,86 @@
+// The register-blocked product at the heart of every step: R batch rows of A (h_{t-1} forward,
+// dG_{t+1} backward: read in place, one broadcast per row and step of k) times one packed block
+// of C vectors (kernels.h), into R x C accumulators:
+//   tile[(r C + c) N + l] = sum_{p < k} a[r lda + p] w[p C N + c N + l]
+// Per step of k: C vector loads, R broadcasts, R C FMAs. The tile is left in L1 for the gate
+// math that follows.
+#pragma once
+
+#include <cstddef>
+#include <utility>
+
+namespace nabla::rec::NABLA_ISA {
+
+template <class T, int R, int C>
+void product(int k, const T* a, ptrdiff_t lda, const T* w, T* tile) {
+  using V = typename Vec<T>::V;
+  constexpr int N = Vec<T>::N;
+  V acc[R][C];
+#pragma GCC unroll 32
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
+    for (int c = 0; c < C; ++c) acc[r][c] = splat(T(0));
+  for (int p = 0; p < k; ++p, w += C * N) {
+    V wv[C];
+#pragma GCC unroll 8
+    for (int c = 0; c < C; ++c) wv[c] = load(w + c * N);
+#pragma GCC unroll 32
+    for (int r = 0; r < R; ++r) {
+      const V ar = splat(a[r * lda + p]);
+#pragma GCC unroll 8
+      for (int c = 0; c < C; ++c) acc[r][c] = fma(ar, wv[c], acc[r][c]);
+    }
+  }
+#pragma GCC unroll 32
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
+    for (int c = 0; c < C; ++c) store(tile + (r * C + c) * N, acc[r][c]);
+}
+
+template <class T>
+using ProductFn = void (*)(int, const T*, ptrdiff_t, const T*, T*);
+
+template <class T, int C, size_t... R>
+void productDispatch(std::index_sequence<R...>, int rows, int k, const T* a, ptrdiff_t lda, const T* w,
+                     T* tile) {
+  static constexpr ProductFn<T> byRows[] = {product<T, int(R) + 1, C>...};
+  byRows[rows - 1](k, a, lda, w, tile);
+}
+
+// The product for 1 <= rows <= RMAX rows (a remainder runs the code made for its row count).
+template <class T, int C, int RMAX>
+void productRows(int rows, int k, const T* a, ptrdiff_t lda, const T* w, T* tile) {
+  productDispatch<T, C>(std::make_index_sequence<RMAX>{}, rows, k, a, lda, w, tile);
+}
+
+// The product for any number of rows, in tiles of at most RMAX rows: the packed block is read
+// once per tile (from L2: a block of W_hh^T is k x C N), A and the tile stay in L1.
+template <class T, int C, int RMAX>
+void productBlock(int rows, int k, const T* a, ptrdiff_t lda, const T* w, T* tile) {
+  constexpr int N = Vec<T>::N;
+  const int tiles = (rows + RMAX - 1) / RMAX;
+  for (int i = 0; i < tiles; ++i) {
+    const int r0 = rows * i / tiles, r1 = rows * (i + 1) / tiles;
+    productRows<T, C, RMAX>(r1 - r0, k, a + r0 * lda, lda, w, tile + r0 * C * N);
+  }
+}
+
+// Asks for the cache lines of p[0, n) (a hint: never faults).
+template <class T>
+static inline void prefetch(const T* p, int n) {
+  for (int i = 0; i < n; i += 64 / int(sizeof(T)))
+    __builtin_prefetch(p + i);
+}
+
+// Loads and stores of the first m <= N lanes (the last block of units may be partial).
+template <class T>
+static inline typename Vec<T>::V loadm(const T* p, int m) {
+  return m == Vec<T>::N ? load(p) : load_n(p, m);
+}
+template <class T, class V>
+static inline void storem(T* p, V v, int m) {
+  if (m == Vec<T>::N) store(p, v);
+  else store_n(p, v, m);
+}
+
+}  // namespace nabla::rec::NABLA_ISA
