@@ -1,6 +1,15 @@
 export { Adagrad, type AdagradOptions, adagradUpdate } from "./adagrad.js";
 export { Adam, type AdamOptions, AdamW, adamUpdate } from "./adam.js";
 export { clipGradNorm, clipGradValue } from "./clip.js";
+export { LBFGS, type LBFGSOptions } from "./lbfgs.js";
+export { type LBFGSHistory, lbfgsDirection, updateHistory } from "./lbfgs-direction.js";
+export {
+  cubicInterpolate,
+  type DirectionalObjective,
+  type LineSearchResult,
+  type StrongWolfeOptions,
+  strongWolfe,
+} from "./line-search.js";
 export { Newton, type NewtonOptions } from "./newton.js";
 export {
   type FloatArray,

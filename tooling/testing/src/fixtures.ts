@@ -10,14 +10,24 @@ export interface FixtureTensor {
   data: number[];
 }
 
-export type FixtureName = "ops" | "losses" | "optim" | "clip" | "rnn" | "second_order";
+export type FixtureName =
+  | "ops"
+  | "losses"
+  | "optim"
+  | "clip"
+  | "rnn"
+  | "second_order"
+  | "lbfgs"
+  | "lbfgs2"
+  | "schedulers";
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "pytorch");
 const cache = new Map<string, unknown>();
 
 /**
  * The cases of one PyTorch fixture file (copied from ../shared/fixtures/pytorch: PyTorch 1.13,
- * float64; see fixtures/pytorch/README.md for the schema).
+ * float64; see fixtures/pytorch/README.md for the schema; lbfgs2 and schedulers are written by
+ * fixtures/pytorch/generate_optim2.py, see README.optim2.md).
  */
 export function loadFixture<T = any>(name: FixtureName): { generator: string; cases: T[] } {
   if (!cache.has(name)) cache.set(name, JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8")));
