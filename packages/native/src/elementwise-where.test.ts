@@ -54,6 +54,26 @@ describe.each(isas(k))("where and copy on %s", (isa) => {
           }
   });
 
+  it("where with a scalar on either side (relu's backward: where(x <= 0, 0, g))", () => {
+    const rand = prng(13);
+    for (const vt of DTYPES) {
+      const n = 300;
+      const cond = { data: values(rand, "int32", n).map((v) => v & 1), shape: [n], strides: [1], offset: 0 };
+      const g = { data: values(rand, vt, n), shape: [n], strides: [1], offset: 0 };
+      const zero = { data: new ARRAYS[vt](1), shape: [n], strides: [0], offset: 0 };
+      for (const [a, b] of [
+        [zero, g],
+        [g, zero],
+        [zero, zero],
+      ]) {
+        const [out, ref] = [new ARRAYS[vt](n), new ARRAYS[vt](n)];
+        ew.where(cond, a!, b!, out);
+        jsBackend.where(cond, a!, b!, ref);
+        expectClose(out, ref, vt, 0, `where ${vt} scalar`);
+      }
+    }
+  });
+
   it("where picks a for NaN conditions and b for -0", () => {
     const c = { data: new Float64Array([NaN, -0, 0, 2]), shape: [4], strides: [1], offset: 0 };
     const a = { data: new Float32Array([1, 1, 1, 1]), shape: [4], strides: [1], offset: 0 };

@@ -70,8 +70,16 @@ struct Ge { template <class V> static auto f(V x, V y) { return ge(x, y); } };
 struct Lt { template <class V> static auto f(V x, V y) { return lt(x, y); } };
 struct Le { template <class V> static auto f(V x, V y) { return le(x, y); } };
 
-// where: out = c != 0 ? a : b, a plain loop per (condition, value) type pair: the compiler
-// vectorises it for this instruction set (the conversions between lane widths included).
+// where: out = c != 0 ? a : b, plain loops per (condition, value) type pair that the compiler
+// vectorises for this instruction set (the conversions between lane widths included); a
+// contiguous condition with each value contiguous or broadcast (where(x <= 0, 0, g)) gets its
+// own loop, other strides the general one.
+template <class C, class T, bool SA, bool SB>
+void whereLoop(const C* c, const T* a, const T* b, T* o, ptrdiff_t n) {
+  const T a0 = a[0], b0 = b[0];
+  for (ptrdiff_t i = 0; i < n; i++) o[i] = c[i] != 0 ? (SA ? a[i] : a0) : (SB ? b[i] : b0);
+}
+
 template <class C, class T>
 void whereRow(const void* c, ptrdiff_t sc, const void* a, ptrdiff_t sa, const void* b, ptrdiff_t sb,
               void* out, ptrdiff_t n) {
@@ -79,11 +87,12 @@ void whereRow(const void* c, ptrdiff_t sc, const void* a, ptrdiff_t sa, const vo
   const T* ap = static_cast<const T*>(a);
   const T* bp = static_cast<const T*>(b);
   T* o = static_cast<T*>(out);
-  if (sc == 1 && sa == 1 && sb == 1) {
-    for (ptrdiff_t i = 0; i < n; i++) o[i] = cp[i] != 0 ? ap[i] : bp[i];
-  } else {
+  if (n == 0) return;
+  if (sc == 1 && sa == 1 && sb == 1) whereLoop<C, T, true, true>(cp, ap, bp, o, n);
+  else if (sc == 1 && sa == 1 && sb == 0) whereLoop<C, T, true, false>(cp, ap, bp, o, n);
+  else if (sc == 1 && sa == 0 && sb == 1) whereLoop<C, T, false, true>(cp, ap, bp, o, n);
+  else
     for (ptrdiff_t i = 0; i < n; i++) o[i] = cp[i * sc] != 0 ? ap[i * sa] : bp[i * sb];
-  }
 }
 
 template <class T>
