@@ -23,9 +23,17 @@ export {
 } from "./optimizer.js";
 export { RMSprop, type RMSpropOptions, rmspropUpdate } from "./rmsprop.js";
 export { CosineAnnealingLR } from "./schedulers/cosine-annealing-lr.js";
+export {
+  CosineAnnealingWarmRestarts,
+  type CosineAnnealingWarmRestartsOptions,
+  type WarmRestartsState,
+} from "./schedulers/cosine-annealing-warm-restarts.js";
 export { ExponentialLR } from "./schedulers/exponential-lr.js";
+export { LambdaLR, type LrLambda } from "./schedulers/lambda-lr.js";
 export { LinearLR, type LinearLROptions } from "./schedulers/linear-lr.js";
 export { LRScheduler, type SchedulerState } from "./schedulers/lr-scheduler.js";
+export { MultiStepLR } from "./schedulers/multi-step-lr.js";
+export { OneCycleLR, type OneCycleLROptions } from "./schedulers/one-cycle-lr.js";
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from "./schedulers/reduce-lr-on-plateau.js";
 export { SequentialLR } from "./schedulers/sequential-lr.js";
 export { StepLR } from "./schedulers/step-lr.js";

@@ -2,9 +2,13 @@ import { zeros } from "@nablajs/tensor";
 import { describe, expect, it } from "vitest";
 import { SGD } from "../sgd.js";
 import { CosineAnnealingLR } from "./cosine-annealing-lr.js";
+import { CosineAnnealingWarmRestarts } from "./cosine-annealing-warm-restarts.js";
 import { ExponentialLR } from "./exponential-lr.js";
+import { LambdaLR } from "./lambda-lr.js";
 import { LinearLR } from "./linear-lr.js";
 import type { LRScheduler } from "./lr-scheduler.js";
+import { MultiStepLR } from "./multi-step-lr.js";
+import { OneCycleLR } from "./one-cycle-lr.js";
 import { ReduceLROnPlateau } from "./reduce-lr-on-plateau.js";
 import { SequentialLR } from "./sequential-lr.js";
 import { StepLR } from "./step-lr.js";
@@ -21,12 +25,12 @@ const optimizer = () =>
 
 const lrsOf = (opt: SGD) => opt.paramGroups.map((g) => g.lr);
 
-/** Each group's lr at epochs 0..n-1 (construction, then one step per epoch). */
+/** Each group's lr (and momentum) at epochs 0..n-1 (construction, then one step per epoch). */
 function epochs(opt: SGD, s: { step(): void }, n: number): number[][] {
-  const out = [lrsOf(opt)];
+  const out = [[...lrsOf(opt), ...opt.paramGroups.map((g) => g.momentum)]];
   for (let t = 1; t < n; t++) {
     s.step();
-    out.push(lrsOf(opt));
+    out.push([...lrsOf(opt), ...opt.paramGroups.map((g) => g.momentum)]);
   }
   return out;
 }
@@ -47,6 +51,28 @@ const schedules: [string, Make][] = [
   ["ExponentialLR", (o, lastEpoch) => new ExponentialLR(o, { gamma: 0.5, lastEpoch })],
   ["CosineAnnealingLR", (o, lastEpoch) => new CosineAnnealingLR(o, { tMax: 5, etaMin: 0.01, lastEpoch })],
   ["LinearLR", (o, lastEpoch) => new LinearLR(o, { startFactor: 0.25, totalIters: 5, lastEpoch })],
+  ["LambdaLR", (o, lastEpoch) => new LambdaLR(o, { lrLambda: (e) => 1 / (1 + e), lastEpoch })],
+  ["MultiStepLR", (o, lastEpoch) => new MultiStepLR(o, { milestones: [2, 5, 5], gamma: 0.5, lastEpoch })],
+  [
+    "OneCycleLR (three phases, momentum cycled)",
+    (o, lastEpoch) => new OneCycleLR(o, { maxLr: [2, 0.3], totalSteps: 12, threePhase: true, lastEpoch }),
+  ],
+  [
+    "CosineAnnealingWarmRestarts",
+    (o, lastEpoch) => new CosineAnnealingWarmRestarts(o, { t0: 2, tMult: 2, etaMin: 0.01, lastEpoch }),
+  ],
+  [
+    "SequentialLR (linear warm-up, then warm restarts)",
+    (o, lastEpoch) =>
+      new SequentialLR(o, {
+        schedulers: [
+          new LinearLR(o, { startFactor: 0.25, totalIters: 3 }),
+          new CosineAnnealingWarmRestarts(o, { t0: 2, tMult: 2 }),
+        ],
+        milestones: [3],
+        lastEpoch,
+      }),
+  ],
   [
     "SequentialLR (linear warm-up, then cosine)",
     (o, lastEpoch) =>
