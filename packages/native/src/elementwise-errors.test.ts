@@ -65,6 +65,9 @@ describe("the elementwise kernels refuse bad arguments with a TypeError", () => 
     expect(() => k.unary(UNARY.exp, x.buffer, out.buffer, l)).toThrow(/lies outside/);
     lay([6], [view([6], [1])], out);
     expect(() => k.unary(UNARY.exp, x as never, out.buffer, l)).toThrow(/argument 2 must be an ArrayBuffer/);
+    expect(() => k.unary(UNARY.exp, new SharedArrayBuffer(24), out.buffer, l)).toThrow(
+      /argument 2 must be an ArrayBuffer/,
+    );
     expect(() => k.unary(UNARY.exp, x.buffer, out.buffer, layout as never)).toThrow(
       /argument 4 must be an ArrayBuffer/,
     );

@@ -54,7 +54,8 @@ export type IsaName = "avx512" | "avx2" | "scalar" | "auto";
 
 /**
  * The addon's elementwise functions. Operands are passed as their ArrayBuffers (reading a typed
- * array through Node-API costs ~50 ns, a buffer ~10 ns); `layout` is the buffer of an Int32Array
+ * array through Node-API costs ~50 ns, a buffer ~10 ns; a SharedArrayBuffer is refused, as Node-API
+ * reads only plain ones); `layout` is the buffer of an Int32Array
  * that {@link writeLayout} filled: which typed array of each buffer (dtype, start, length), each
  * input's strided view (offset, strides) and the shape. Inputs share that shape, already
  * broadcast (stride 0); `out` is contiguous. Every element read or written is checked against its
