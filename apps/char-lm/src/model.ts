@@ -1,58 +1,61 @@
 import { Embedding, Linear, Module } from "@nablajs/nn";
-import { LSTM } from "@nablajs/rnn";
+import { GRU, LSTM, RNN } from "@nablajs/rnn";
 import { type DType, type Generator, reshape, type Tensor } from "@nablajs/tensor";
+
+/** The recurrent cells a CharLM can use. */
+export const CELLS = ["lstm", "gru", "rnn"] as const;
+export type Cell = (typeof CELLS)[number];
 
 /** The shape of a character model. */
 export interface ModelConfig {
   vocabSize: number;
+  /** The recurrent cell: LSTM (default), GRU or a tanh Elman RNN. */
+  cell?: Cell;
   embedDim: number;
   hiddenSize: number;
   numLayers: number;
   dropout: number;
 }
 
-export const defaultModel: Omit<ModelConfig, "vocabSize"> = {
-  embedDim: 64,
-  hiddenSize: 256,
-  numLayers: 1,
-  dropout: 0,
-};
-
-/** The recurrent state carried between chunks (truncated backpropagation through time). */
+/** The recurrent state carried between chunks (truncated backpropagation through time): h, and c for an LSTM. */
 export interface LmState {
   h: Tensor;
-  c: Tensor;
+  c?: Tensor;
 }
 
 /**
- * A character-level language model: embedding [V, E] -> LSTM (E -> H, numLayers) -> linear
- * [H, V]. Maps token ids [T, B] to next-token logits [T, B, V].
+ * A character-level language model: embedding [V, E] -> LSTM, GRU or RNN (E -> H, numLayers) ->
+ * linear [H, V]. Maps token ids [T, B] to next-token logits [T, B, V]. The recurrent layer's
+ * parameters are named after the cell (`lstm.weight_ih_l0`, `gru.weight_hh_l0`, ...).
  */
 export class CharLM extends Module {
   readonly config: ModelConfig;
+  readonly cell: Cell;
   readonly embed: Embedding;
-  readonly lstm: LSTM;
+  readonly rnn: LSTM | GRU | RNN;
   readonly head: Linear;
 
   constructor(config: ModelConfig, opts: { generator?: Generator; dtype?: DType } = {}) {
     super();
     this.config = config;
+    this.cell = config.cell ?? "lstm";
+    if (!CELLS.includes(this.cell))
+      throw new Error(`CharLM: cell must be one of ${CELLS.join(", ")}, got ${String(config.cell)}`);
     const { generator, dtype } = opts;
     this.embed = this.registerModule(
       "embed",
       new Embedding(config.vocabSize, config.embedDim, { generator, dtype }),
     );
-    this.lstm = this.registerModule(
-      "lstm",
-      new LSTM({
-        inputSize: config.embedDim,
-        hiddenSize: config.hiddenSize,
-        numLayers: config.numLayers,
-        dropout: config.dropout,
-        generator,
-        dtype,
-      }),
-    );
+    const layer = {
+      inputSize: config.embedDim,
+      hiddenSize: config.hiddenSize,
+      numLayers: config.numLayers,
+      dropout: config.dropout,
+      generator,
+      dtype,
+    };
+    const Layer = { lstm: LSTM, gru: GRU, rnn: RNN }[this.cell];
+    this.rnn = this.registerModule(this.cell, new Layer(layer));
     this.head = this.registerModule(
       "head",
       new Linear(config.hiddenSize, config.vocabSize, { generator, dtype }),
@@ -62,9 +65,10 @@ export class CharLM extends Module {
   /** Logits [T, B, V] for token ids [T, B], and the final state to carry on. */
   forward(ids: Tensor, state?: LmState): { logits: Tensor; state: LmState } {
     const x = this.embed.forward(ids);
-    const { output, h, c } = this.lstm.forward(x, state);
+    const r = this.rnn.forward(x, state);
     const [t, b] = ids.shape as [number, number];
-    const logits = reshape(this.head.forward(reshape(output, [t * b, -1])), [t, b, -1]);
-    return { logits, state: { h, c } };
+    const logits = reshape(this.head.forward(reshape(r.output, [t * b, -1])), [t, b, -1]);
+    const c = (r as { c?: Tensor }).c;
+    return { logits, state: c === undefined ? { h: r.h } : { h: r.h, c } };
   }
 }

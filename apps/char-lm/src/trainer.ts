@@ -1,174 +1,175 @@
 import { crossEntropy } from "@nablajs/losses";
 import { Adam, CosineAnnealingLR, clipGradNorm } from "@nablajs/optim";
 import { Generator, noGrad, reshape, type Tensor } from "@nablajs/tensor";
-import { sampleBatch, sequentialBatches } from "./batches.js";
+import { StreamBatches, sampleBatch, sequentialBatches, streamLength } from "./batches.js";
+import { corpusTooSmall, defaultTrainConfig, type TrainConfig } from "./config.js";
 import { splitCorpus, Vocab } from "./corpus.js";
-import { CharLM, type ModelConfig } from "./model.js";
-import { packState, unpackState } from "./state-pack.js";
+import { DivergenceError, divergence, gradNorms } from "./health.js";
+import { CharLM, type LmState, type ModelConfig } from "./model.js";
 
-/** Everything that defines a training run; the defaults train a useful model in minutes. */
-export interface TrainConfig {
-  embedDim: number;
-  hiddenSize: number;
-  numLayers: number;
-  dropout: number;
-  batchSize: number;
-  seqLen: number;
-  steps: number;
-  lr: number;
-  /** The learning rate decays along a cosine to lr * minLrRatio by the last step. */
-  minLrRatio: number;
-  clip: number;
-  seed: number;
-  valFraction: number;
-}
+export { defaultTrainConfig, type TrainConfig } from "./config.js";
 
-export const defaultTrainConfig: TrainConfig = {
-  embedDim: 64,
-  hiddenSize: 256,
-  numLayers: 1,
-  dropout: 0,
-  batchSize: 32,
-  seqLen: 64,
-  steps: 1500,
-  lr: 3e-3,
-  minLrRatio: 0.1,
-  clip: 5,
-  seed: 1337,
-  valFraction: 0.1,
-};
-
+/** What one optimisation step did. */
 export interface StepResult {
   step: number;
   loss: number;
-  gradNorm: number;
+  /** The learning rate the step used. */
   lr: number;
+  /** The global gradient norm before clipping. */
+  gradNorm: number;
+  /** Whether clipping scaled the gradients down (gradNorm > clip). */
+  clipped: boolean;
+  /** Each parameter tensor's gradient norm before clipping, by name. */
+  gradNorms: Record<string, number>;
 }
 
-/** A checkpoint: every tensor (weights, optimizer state) plus JSON metadata. */
-export interface Checkpoint {
-  tensors: Record<string, Tensor>;
-  metadata: Record<string, string>;
+/** A validation result: mean cross-entropy in nats per character over `chars` predicted characters. */
+export interface Evaluation {
+  loss: number;
+  chars: number;
 }
 
 /**
- * Trains a CharLM on a text: random windows, Adam with a cosine learning rate, global gradient
- * clipping, cross-entropy on next characters. Environment-free (used by the CLI and the web worker).
+ * Trains a CharLM on a text: truncated BPTT over contiguous streams (or random windows), Adam with
+ * a cosine learning rate over a step or time budget, global gradient clipping, cross-entropy on
+ * next characters. Environment-free (used by the CLI and the web worker); checkpoint.ts saves it.
  */
 export class Trainer {
   readonly vocab: Vocab;
   readonly model: CharLM;
   readonly optimizer: Adam;
-  /** The learning rate decays along a cosine from lr to lr * minLrRatio over the run. */
-  readonly schedule: CosineAnnealingLR;
   readonly config: TrainConfig;
+  /** The learning rate follows a cosine from lr to lr * minLrRatio over the budget (see `progress`). */
+  schedule!: CosineAnnealingLR;
   step = 0;
+  /** Seconds spent on the run so far, kept by the caller; the budget of a run with `minutes`. */
+  elapsed = 0;
   readonly history: { step: number; loss: number }[] = [];
   readonly valHistory: { step: number; loss: number }[] = [];
-  private readonly data: { train: Int32Array; val: Int32Array };
-  private readonly batchRng: Generator;
+  /** The last losses, for divergence checks. */
+  recent: number[] = [];
+  /** The state carried from one stream batch to the next. */
+  carry: LmState | undefined;
+  readonly data: { train: Int32Array; val: Int32Array };
+  readonly stream: StreamBatches | null;
+  readonly batchRng: Generator;
   /** Initialises the model, then draws its dropout masks: part of the state a resume restores. */
-  private readonly modelRng: Generator;
+  readonly modelRng: Generator;
 
   constructor(text: string, config: Partial<TrainConfig> = {}, vocab?: Vocab) {
     this.config = { ...defaultTrainConfig, ...config };
     this.vocab = vocab ?? Vocab.fromText(text);
-    this.data = splitCorpus(this.vocab.encode(text), this.config.valFraction);
+    const ids = this.vocab.encode(text);
+    const small = corpusTooSmall(ids.length, this.config);
+    if (small !== null) throw new Error(`Trainer: ${small}`);
+    this.data = splitCorpus(ids, this.config.valFraction);
     this.modelRng = new Generator(this.config.seed);
     this.batchRng = new Generator(this.config.seed + 1);
     this.model = new CharLM(this.modelConfig(), { generator: this.modelRng });
     this.optimizer = new Adam(this.model.parameters(), { lr: this.config.lr });
-    const { lr, minLrRatio, steps } = this.config;
-    this.schedule = new CosineAnnealingLR(this.optimizer, {
-      tMax: Math.max(1, steps),
-      etaMin: lr * minLrRatio,
-    });
+    const { seqLen, batchSize, batching } = this.config;
+    this.stream =
+      batching === "stream" ? new StreamBatches(this.data.train, seqLen, batchSize, this.batchRng) : null;
+    this.setBudget(this.config);
   }
 
   modelConfig(): ModelConfig {
-    const { embedDim, hiddenSize, numLayers, dropout } = this.config;
-    return { vocabSize: this.vocab.size, embedDim, hiddenSize, numLayers, dropout };
+    const { cell, embedDim, hiddenSize, numLayers, dropout } = this.config;
+    return { vocabSize: this.vocab.size, cell, embedDim, hiddenSize, numLayers, dropout };
   }
 
-  /** One optimisation step on a fresh random batch. */
+  /** Sets the budget (a number of steps, or minutes when > 0) that the run and its cosine span. */
+  setBudget({ steps, minutes }: Pick<TrainConfig, "steps" | "minutes">): void {
+    Object.assign(this.config, { steps, minutes });
+    const { lr, minLrRatio } = this.config;
+    const tMax = minutes > 0 ? minutes * 60 : steps;
+    this.schedule = new CosineAnnealingLR(this.optimizer, { tMax, etaMin: lr * minLrRatio });
+    this.schedule.baseLrs = [lr];
+  }
+
+  /** How much of the budget is spent, in [0, 1]. */
+  progress(): number {
+    const { minutes, steps } = this.config;
+    return Math.min(1, minutes > 0 ? this.elapsed / (minutes * 60) : this.step / steps);
+  }
+
+  /** Whether the budget is spent. */
+  done(): boolean {
+    return this.progress() >= 1;
+  }
+
+  /** Sets the learning rate for the budget spent (the cosine's closed form) and returns it. */
+  currentLr(): number {
+    this.schedule.updateLr(this.progress() * this.schedule.tMax);
+    return this.optimizer.paramGroups[0]!.lr;
+  }
+
+  /** One optimisation step; throws a DivergenceError, before updating, when training has blown up. */
   trainStep(): StepResult {
     const { seqLen, batchSize, clip } = this.config;
+    const lr = this.currentLr();
     this.model.train();
-    const { x, y } = sampleBatch(this.data.train, seqLen, batchSize, this.batchRng);
-    const { logits } = this.model.forward(x);
-    const loss = crossEntropy(reshape(logits, [seqLen * batchSize, -1]), reshape(y, [-1]));
+    let state: LmState | undefined;
+    let batch: { x: Tensor; y: Tensor };
+    if (this.stream !== null) {
+      const b = this.stream.next();
+      state = b.fresh ? undefined : this.carry;
+      batch = b;
+    } else {
+      batch = sampleBatch(this.data.train, seqLen, batchSize, this.batchRng);
+    }
+    const out = this.model.forward(batch.x, state);
+    const loss = crossEntropy(reshape(out.logits, [seqLen * batchSize, -1]), reshape(batch.y, [-1]));
     this.optimizer.zeroGrad();
     loss.backward();
-    const gradNorm = clipGradNorm(this.model.parameters(), clip);
-    const lr = this.optimizer.paramGroups[0]!.lr;
-    this.optimizer.step();
-    this.schedule.step();
-    this.step++;
     const value = loss.item();
+    const norms = gradNorms(this.model.namedParameters());
+    const recent = [...this.recent, value].slice(-10);
+    const why = divergence(value, norms.total, recent, this.vocab.size);
+    if (why !== null) throw new DivergenceError(this.step + 1, why, lr);
+    clipGradNorm(this.model.parameters(), clip);
+    this.optimizer.step();
+    if (this.stream !== null) this.carry = detachState(out.state);
+    this.step++;
+    this.recent = recent;
     this.history.push({ step: this.step, loss: value });
-    return { step: this.step, loss: value, gradNorm, lr };
+    return {
+      step: this.step,
+      loss: value,
+      lr,
+      gradNorm: norms.total,
+      clipped: clip / (norms.total + 1e-6) < 1,
+      gradNorms: norms.perParam,
+    };
   }
 
-  /** Mean cross-entropy (nats per character) over up to `maxBatches` consecutive validation batches. */
-  evaluate(maxBatches = 20): number {
+  /**
+   * Mean cross-entropy (nats per character) over the validation tail, read as contiguous streams
+   * with the state carried from window to window (each character predicted from all the text of
+   * its stream before it), over at most `maxBatches` batches.
+   */
+  evaluate(maxBatches = Number.POSITIVE_INFINITY): Evaluation {
     this.model.eval();
-    const { seqLen, batchSize } = this.config;
+    const { seqLen } = this.config;
+    const batchSize = Math.min(this.config.batchSize, streamLength(this.data.val.length, seqLen));
     let total = 0;
     let n = 0;
     noGrad(() => {
+      let state: LmState | undefined;
       for (const { x, y } of sequentialBatches(this.data.val, seqLen, batchSize)) {
         if (n >= maxBatches) break;
-        const { logits } = this.model.forward(x);
-        total += crossEntropy(reshape(logits, [seqLen * batchSize, -1]), reshape(y, [-1])).item();
+        const out = this.model.forward(x, state);
+        state = out.state;
+        total += crossEntropy(reshape(out.logits, [seqLen * batchSize, -1]), reshape(y, [-1])).item();
         n++;
       }
     });
-    const loss = n > 0 ? total / n : Number.NaN;
+    const loss = total / n;
     this.valHistory.push({ step: this.step, loss });
-    return loss;
+    return { loss, chars: n * seqLen * batchSize };
   }
+}
 
-  /** Everything needed to resume exactly: weights, optimizer state, data position, history. */
-  checkpoint(): Checkpoint {
-    const optim = packState(this.optimizer.stateDict(), "optim");
-    const tensors: Record<string, Tensor> = { ...optim.tensors };
-    for (const [k, v] of Object.entries(this.model.stateDict())) tensors[`model.${k}`] = v;
-    const meta = {
-      config: this.config,
-      vocab: this.vocab.chars.join(""),
-      step: this.step,
-      schedule: this.schedule.stateDict(),
-      batchRng: this.batchRng.getState(),
-      modelRng: this.modelRng.getState(),
-      history: this.history,
-      valHistory: this.valHistory,
-    };
-    const metadata = {
-      format: "nabla-char-lm/1",
-      state: JSON.stringify(packState(meta, "meta").json),
-      optim: JSON.stringify(optim.json),
-    };
-    return { tensors, metadata };
-  }
-
-  /** Rebuilds a trainer from a checkpoint and the same text; training continues where it stopped. */
-  static fromCheckpoint(text: string, ckpt: Checkpoint): Trainer {
-    const { format, state, optim } = ckpt.metadata;
-    if (format !== "nabla-char-lm/1" || typeof state !== "string" || typeof optim !== "string") {
-      throw new Error(`checkpoint: not a nabla char-lm checkpoint (format ${format})`);
-    }
-    const meta = unpackState(JSON.parse(state), {}) as any;
-    const trainer = new Trainer(text, meta.config, new Vocab([...meta.vocab]));
-    const weights: Record<string, Tensor> = {};
-    for (const [k, v] of Object.entries(ckpt.tensors)) if (k.startsWith("model.")) weights[k.slice(6)] = v;
-    trainer.model.loadStateDict(weights);
-    trainer.optimizer.loadStateDict(unpackState(JSON.parse(optim), ckpt.tensors) as any);
-    trainer.batchRng.setState(meta.batchRng);
-    trainer.modelRng.setState(meta.modelRng);
-    trainer.step = meta.step;
-    trainer.schedule.loadStateDict(meta.schedule);
-    trainer.history.push(...meta.history);
-    trainer.valHistory.push(...meta.valHistory);
-    return trainer;
-  }
+function detachState(s: LmState): LmState {
+  return s.c === undefined ? { h: s.h.detach() } : { h: s.h.detach(), c: s.c.detach() };
 }

@@ -23,7 +23,7 @@ function loop(): void {
     rate = rate === 0 ? chars : 0.9 * rate + 0.1 * chars;
     post({ type: "step", step: r.step, steps, loss: r.loss, charsPerSec: rate });
     if (r.step % evalEvery === 0 || r.step === steps) {
-      const valLoss = trainer.evaluate(5);
+      const valLoss = trainer.evaluate(5).loss;
       const text = sample(trainer.model, trainer.vocab, { length: 200, generator: new Generator(r.step) });
       post({ type: "eval", step: r.step, valLoss, sample: text });
     }

@@ -1,0 +1,93 @@
+import type { Cell } from "./model.js";
+
+/** How training batches are cut from the corpus. */
+export type Batching = "stream" | "random";
+
+/** Everything that defines a training run; the defaults train a useful model in minutes. */
+export interface TrainConfig {
+  /** The recurrent cell: lstm, gru or rnn. */
+  cell: Cell;
+  embedDim: number;
+  hiddenSize: number;
+  numLayers: number;
+  dropout: number;
+  batchSize: number;
+  seqLen: number;
+  /** Optimisation steps: the run's budget unless `minutes` > 0. */
+  steps: number;
+  /** A time budget in minutes (0: none): the run stops there and the cosine spans it. */
+  minutes: number;
+  lr: number;
+  /** The learning rate decays along a cosine to lr * minLrRatio by the end of the budget. */
+  minLrRatio: number;
+  clip: number;
+  seed: number;
+  valFraction: number;
+  /**
+   * "stream": truncated backpropagation through time over contiguous streams (the state one
+   * batch ends with starts the next); "random": independent windows at random offsets, from zero state.
+   */
+  batching: Batching;
+  /** Steps between evaluations (with a checkpoint and a sample). */
+  evalEvery: number;
+}
+
+export const defaultTrainConfig: TrainConfig = {
+  cell: "lstm",
+  embedDim: 64,
+  hiddenSize: 256,
+  numLayers: 1,
+  dropout: 0,
+  batchSize: 32,
+  seqLen: 64,
+  steps: 1500,
+  minutes: 0,
+  lr: 3e-3,
+  minLrRatio: 0.1,
+  clip: 5,
+  seed: 1337,
+  valFraction: 0.1,
+  batching: "stream",
+  evalEvery: 250,
+};
+
+/** What a checkpoint of format 1 (before cells, streams and time budgets) trained with. */
+export const formatOneDefaults: Partial<TrainConfig> = {
+  cell: "lstm",
+  batching: "random",
+  minutes: 0,
+  evalEvery: 250,
+};
+
+/** Names of the size settings, for messages: the CLI's flags or the page's fields. */
+export interface SizeNames {
+  batch: string;
+  seq: string;
+}
+
+/**
+ * Null when a corpus of `chars` characters is long enough for the configuration, else why not:
+ * stream batches need batchSize streams of seqLen + 1 characters in the training part, random
+ * windows one window; the validation tail needs one window of seqLen + 1.
+ */
+export function corpusTooSmall(
+  chars: number,
+  c: Pick<TrainConfig, "batchSize" | "seqLen" | "valFraction" | "batching">,
+  names: SizeNames = { batch: "batch size", seq: "sequence length" },
+): string | null {
+  const train = Math.floor(chars * (1 - c.valFraction));
+  const val = chars - train;
+  const needTrain = c.batching === "stream" ? c.batchSize * (c.seqLen + 1) + 1 : c.seqLen + 2;
+  const pct = (f: number) => `${Math.round(f * 100)}%`;
+  const n = (v: number) => v.toLocaleString("en-US");
+  if (train < needTrain) {
+    const what =
+      c.batching === "stream"
+        ? `${c.batchSize} streams (${names.batch}) of ${c.seqLen + 1} characters (${names.seq} + 1)`
+        : `one window of ${c.seqLen + 2} characters (${names.seq} + 2)`;
+    return `the corpus (${n(chars)} characters) is too small: its training part (${pct(1 - c.valFraction)}, ${n(train)} characters) must hold ${what}, ${n(needTrain)} characters; use a longer text or a smaller ${names.batch} or ${names.seq}`;
+  }
+  if (val < c.seqLen + 1)
+    return `the corpus (${n(chars)} characters) is too small: its validation tail (${pct(c.valFraction)}, ${n(val)} characters) must hold one window of ${c.seqLen + 1} characters (${names.seq} + 1); use a longer text or a smaller ${names.seq}`;
+  return null;
+}
