@@ -5,7 +5,8 @@ export interface Sink {
   columns?: number;
 }
 
-function clock(seconds: number): string {
+/** Seconds as mm:ss (h:mm:ss from an hour). */
+export function clock(seconds: number): string {
   if (!Number.isFinite(seconds)) return "--:--";
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600);
@@ -36,6 +37,10 @@ export class Progress {
       plainEvery?: number;
       now?: () => number;
       startAt?: number;
+      /** How `done` of `total` reads (default "done/total"); a time budget shows clocks. */
+      counts?: (done: number, total: number) => string;
+      /** Show the rate of units (default true); off when the status says it better. */
+      rate?: boolean;
     },
   ) {
     this.now = opts.now ?? (() => performance.now() / 1000);
@@ -58,22 +63,32 @@ export class Progress {
     const extra = this.opts.perUnit
       ? ` ${compact(rate * this.opts.perUnit[0])} ${this.opts.perUnit[1]}/s`
       : "";
-    const counts = `${String(done).padStart(String(this.total).length)}/${this.total}`;
-    const tail = `${compact(rate)} ${unit}/s${extra} ETA ${clock(eta)}${status ? ` ${status}` : ""}`;
+    const counts =
+      this.opts.counts?.(done, this.total) ??
+      `${String(done).padStart(String(this.total).length)}/${this.total}`;
+    const speed = this.opts.rate === false ? "" : `${compact(rate)} ${unit}/s${extra} `;
+    const tail = `${speed}ETA ${clock(eta)}${status ? ` ${status}` : ""}`;
     if (this.opts.sink.isTTY) {
       const width = Math.max(
         10,
         Math.min(30, (this.opts.sink.columns ?? 80) - counts.length - tail.length - 12),
       );
-      const filled = Math.round((width * done) / this.total);
+      const filled = Math.round((width * Math.min(done, this.total)) / this.total);
       const bar = "█".repeat(filled) + "░".repeat(width - filled);
-      const pct = `${Math.floor((100 * done) / this.total)}%`.padStart(4);
+      const pct = `${Math.floor((100 * Math.min(done, this.total)) / this.total)}%`.padStart(4);
       this.opts.sink.write(`\r\x1b[2K${counts} ${bar}${pct} ${tail}`);
       if (done >= this.total) this.opts.sink.write("\n");
     } else if (t - this.lastPlain >= (this.opts.plainEvery ?? 10) || done >= this.total) {
       this.lastPlain = t;
-      this.opts.sink.write(`${unit} ${counts} (${Math.floor((100 * done) / this.total)}%) ${tail}\n`);
+      this.opts.sink.write(
+        `${unit} ${counts} (${Math.floor((100 * Math.min(done, this.total)) / this.total)}%) ${tail}\n`,
+      );
     }
+  }
+
+  /** Erases the bar (on a terminal), before a message or when the run stops early. */
+  clear(): void {
+    if (this.opts.sink.isTTY) this.opts.sink.write("\r\x1b[2K");
   }
 
   /** Prints a line of text without breaking the bar (the bar is redrawn on the next update). */

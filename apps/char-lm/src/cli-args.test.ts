@@ -1,0 +1,67 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, TINY, tempRun } from "./cli-harness.js";
+
+describe("char-lm arguments", () => {
+  it.each([
+    [["train", "--steps", "0"], /--steps must be an integer >= 1.*got 0/],
+    [["train", "--steps", "-5"], /--steps must be an integer >= 1.*got -5/],
+    [["train", "--batch=-4"], /--batch must be an integer >= 1.*got -4/],
+    [["train", "--lr", "abc"], /--lr must be a number/],
+    [["train", "--lr", "-1"], /--lr must be a number > 0.*got -1/],
+    [["train", "--dropout", "1"], /--dropout must be a number >= 0 and < 1, got 1/],
+    [["train", "--hidden", "2.5"], /--hidden must be an integer/],
+    [["train", "--lr"], /--lr needs a value/],
+    [["train", "--stepz", "3"], /unknown option --stepz/],
+    [["sample", "--steps", "3"], /sample: unknown option --steps/],
+    [["sample", "--top-k", "-3"], /--top-k must be an integer >= 0.*got -3/],
+    [["sample", "--length=-5"], /--length must be an integer >= 1.*got -5/],
+    [["sample", "--temperature", "0"], /--temperature must be a number > 0/],
+    [["eval", "--batches", "0"], /--batches must be an integer >= 1.*got 0/],
+    [["train", "--backend", "cuda"], /--backend must be one of native, wasm, js/],
+    [["fly"], /unknown command 'fly'/],
+  ])("rejects %j with a clear message and writes nothing", async (argv, message) => {
+    const dir = tempRun();
+    const data = argv[0] === "train" ? ["--data", "text.txt"] : [];
+    const r = await cli(dir, [...argv, ...data, "--out", "run"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.out).toBe("");
+    expect(existsSync(join(dir, "run"))).toBe(false);
+  });
+
+  it("says when the corpus is too small for the batch and the split", async () => {
+    const dir = tempRun("to be or not to be, that is the question\n".repeat(50));
+    const r = await cli(dir, ["train", "--data", "text.txt", "--out", "run"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/too small/);
+    expect(r.err).toMatch(/--batch/);
+    expect(r.err).not.toMatch(/NaN/);
+  });
+
+  it("stops a diverging run and says so", async () => {
+    const dir = tempRun();
+    const r = await cli(dir, [
+      "train",
+      "--data",
+      "text.txt",
+      "--out",
+      "run",
+      ...TINY,
+      "--steps",
+      "40",
+      "--lr",
+      "50",
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/diverged at step \d+/);
+    expect(r.err).toMatch(/--lr/);
+  });
+
+  it("prints its version", async () => {
+    const r = await cli(tempRun(), ["--version"]);
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, "../package.json"), "utf8"));
+    expect([r.code, r.out.trim()]).toEqual([0, `char-lm ${version}`]);
+  });
+});
