@@ -1,6 +1,14 @@
 export { Adagrad, type AdagradOptions, adagradUpdate } from "./adagrad.js";
 export { Adam, type AdamOptions, AdamW, adamUpdate } from "./adam.js";
 export { clipGradNorm, clipGradValue } from "./clip.js";
+export {
+  type CGStop,
+  type ConjugateGradientOptions,
+  type ConjugateGradientResult,
+  conjugateGradient,
+} from "./conjugate-gradient.js";
+export { type Curvature, curvature } from "./curvature.js";
+export { HessianFree, type HessianFreeInfo, type HessianFreeOptions } from "./hessian-free.js";
 export { LBFGS, type LBFGSOptions } from "./lbfgs.js";
 export { type LBFGSHistory, lbfgsDirection, updateHistory } from "./lbfgs-direction.js";
 export {
