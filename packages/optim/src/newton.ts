@@ -58,8 +58,8 @@ function gradientAndHessian(loss: Tensor, params: Tensor[], n: number): [Float64
  * solves `(H + lambda I) d = g` by Cholesky and moves `p -= lr d`. When `H + lambda I` is not
  * positive definite, a shift `mu I` is added (1e-8 max|H_ii|, then x10) until it is and the step
  * lowers the loss (the closure is evaluated again to check), so the step is a descent direction. `step(closure)` needs a closure that recomputes and returns the loss from the
- * current parameters (it must not call backward). For at most 4096 parameters; beyond that use a
- * Hessian-free method (`hvp` with conjugate gradient). Nocedal & Wright, "Numerical
+ * current parameters (it must not call backward). For at most 4096 parameters; beyond that use
+ * `HessianFree` (conjugate gradient on Hessian-vector products) or `LBFGS`. Nocedal & Wright, "Numerical
  * Optimization", ch. 3 and 10, https://doi.org/10.1007/978-0-387-40065-5
  */
 export class Newton extends Optimizer<NewtonOptions> {
@@ -82,8 +82,8 @@ export class Newton extends Optimizer<NewtonOptions> {
       this.paramGroups.pop();
       throw new Error(
         `Newton: ${n} parameters would need a dense ${n} x ${n} Hessian; at most ${MAX_PARAMS} are supported. ` +
-          "For larger models use a Hessian-free method (Hessian-vector products, hvp from @nablajs/autograd, " +
-          "with conjugate gradient) or a first-order optimizer such as Adam",
+          "For larger models use HessianFree (conjugate gradient on Hessian-vector products) or LBFGS, " +
+          "or a first-order optimizer such as Adam",
       );
     }
   }
