@@ -104,6 +104,13 @@ export {
 } from "./ops/view.js";
 export { where } from "./ops/where.js";
 export { defaultGenerator, Generator, manualSeed } from "./random.js";
-export { type MultinomialOptions, multinomial, type TopK, topk } from "./sampling.js";
+export {
+  type MultinomialOptions,
+  multinomial,
+  type RandpermOptions,
+  randperm,
+  type TopK,
+  topk,
+} from "./sampling.js";
 export { broadcastShapes, type Shape, shapeStr, sizeOf } from "./shape.js";
 export { type GradHook, Tensor } from "./tensor.js";

@@ -4,7 +4,7 @@ import * as T from "./node.js";
 // Functions that are not ops on one tensor: creation, randomness, backends, grad mode, shape helpers.
 const notMethods = new Set([
   ...["tensor", "zeros", "ones", "full", "arange", "linspace", "eye", "zerosLike", "onesLike"],
-  ...["randn", "rand", "randint", "manualSeed", "Generator", "Tensor", "record", "primitive"],
+  ...["randn", "rand", "randint", "randperm", "manualSeed", "Generator", "Tensor", "record", "primitive"],
   ...["getBackend", "setBackend", "createWasmBackend", "allocate", "isFloat", "formatTensor"],
   ...["enableGrad", "noGrad", "isGradEnabled", "broadcastShapes", "shapeStr", "sizeOf"],
   // the chain rule's entry points (backward and retainGrad are methods too)

@@ -127,6 +127,149 @@ describe("multinomial", () => {
   });
 });
 
+/** Pearson's chi-square statistic of observed counts against expected ones. */
+const chiSquare = (observed: number[], expected: number[]) =>
+  observed.reduce((s, o, i) => s + (o - expected[i]!) ** 2 / expected[i]!, 0);
+
+/** Counts of each ordering (as a string key) among `draws` orderings. */
+function tally(draws: number[][]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const d of draws) m.set(d.join(), (m.get(d.join()) ?? 0) + 1);
+  return m;
+}
+
+/** All orderings of 0..n-1. */
+function permutations(n: number): number[][] {
+  if (n === 0) return [[]];
+  return permutations(n - 1).flatMap((p) =>
+    Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]),
+  );
+}
+
+// NOTE: 75 is the 1 - 3e-7 quantile of chi-square with 23 degrees of freedom (24 orderings of 4),
+// loose enough for any fixed seed of a correct sampler, far below what the wrong samplers give.
+const CHI2_23 = 75;
+
+describe("multinomial without replacement: the distribution of whole orderings", () => {
+  const w = [5, 3, 1, 1];
+  /** P(order) for successive draws that renormalise the remaining weights. */
+  const probability = (order: number[]) => {
+    let left = w.reduce((a, b) => a + b, 0);
+    return order.reduce((p, k) => {
+      const q = (p * w[k]!) / left;
+      left -= w[k]!;
+      return q;
+    }, 1);
+  };
+  const n = 24000;
+  const statistic = (sample: (g: T.Generator) => number[]) => {
+    const g = new T.Generator(11);
+    const counts = tally(Array.from({ length: n }, () => sample(g)));
+    const orders = permutations(4);
+    return chiSquare(
+      orders.map((o) => counts.get(o.join()) ?? 0),
+      orders.map((o) => n * probability(o)),
+    );
+  };
+
+  it("follows successive weighted draws (chi-square over the 24 orderings)", () => {
+    const x = statistic((g) => Array.from(T.multinomial(T.tensor(w), 4, { generator: g }).toTypedArray()));
+    expect(x).toBeLessThan(CHI2_23);
+  });
+
+  it("the same test rejects samplers that are subtly wrong", () => {
+    // sorting u / w_j instead of exponential keys (a common mistake), and weighted first draw then a uniform rest
+    const byUniformKeys = (g: T.Generator) =>
+      w
+        .map((wj, j) => [g.random() / wj, j] as const)
+        .sort((a, b) => a[0] - b[0])
+        .map(([, j]) => j);
+    const firstOnly = (g: T.Generator) => {
+      const first = T.multinomial(T.tensor(w), 1, { generator: g }).item();
+      const rest = [0, 1, 2, 3].filter((k) => k !== first);
+      const order = Array.from(T.randperm(3, { generator: g }).toTypedArray(), (i) => rest[i]!);
+      return [first, ...order];
+    };
+    expect(statistic(byUniformKeys)).toBeGreaterThan(5 * CHI2_23);
+    expect(statistic(firstOnly)).toBeGreaterThan(5 * CHI2_23);
+  });
+
+  it("draws every positive class of a large row exactly once, zero weights never", () => {
+    const c = 50000;
+    const weights = T.tensor(Array.from({ length: c }, (_, j) => (j % 10 === 3 ? 0 : 1 + (j % 7))));
+    const s = T.multinomial(weights, c - c / 10, { generator: new T.Generator(2) }).toTypedArray();
+    const seen = new Uint8Array(c);
+    for (const k of s) seen[k]! += 1;
+    expect(seen.every((v, j) => v === (j % 10 === 3 ? 0 : 1))).toBe(true);
+    // heavier classes come first: the mean weight of the first tenth is above the last tenth's
+    const meanWeight = (ks: ArrayLike<number>) =>
+      Array.from(ks).reduce((a, k) => a + 1 + (k % 7), 0) / ks.length;
+    expect(meanWeight(s.subarray(0, 4500))).toBeGreaterThan(meanWeight(s.subarray(s.length - 4500)) + 1);
+  });
+});
+
+describe("randperm", () => {
+  it("is a permutation of 0..n-1 in the dtype asked for", () => {
+    for (const n of [0, 1, 2, 7, 1000]) {
+      for (const dtype of ["int32", "float32", "float64"] as const) {
+        const p = T.randperm(n, { dtype, generator: new T.Generator(n) });
+        expect(p.dtype).toBe(dtype);
+        expect(p.shape).toEqual([n]);
+        expect(Array.from(p.toTypedArray()).sort((a, b) => a - b)).toEqual(
+          Array.from({ length: n }, (_, i) => i),
+        );
+      }
+    }
+  });
+
+  it("is reproducible from its seed, and the default generator follows manualSeed", () => {
+    const a = T.randperm(50, { generator: new T.Generator(3) }).toArray();
+    expect(T.randperm(50, { generator: new T.Generator(3) }).toArray()).toEqual(a);
+    expect(T.randperm(50, { generator: new T.Generator(4) }).toArray()).not.toEqual(a);
+    T.manualSeed(9);
+    const b = T.randperm(20).toArray();
+    T.manualSeed(9);
+    expect(T.randperm(20).toArray()).toEqual(b);
+  });
+
+  it("makes every ordering equally likely (chi-square over the 24 of 4); a naive shuffle fails", () => {
+    const n = 24000;
+    const orders = permutations(4);
+    const statistic = (shuffle: (g: T.Generator) => number[]) => {
+      const g = new T.Generator(5);
+      const counts = tally(Array.from({ length: n }, () => shuffle(g)));
+      return chiSquare(
+        orders.map((o) => counts.get(o.join()) ?? 0),
+        orders.map(() => n / 24),
+      );
+    };
+    expect(statistic((g) => Array.from(T.randperm(4, { generator: g }).toTypedArray()))).toBeLessThan(
+      CHI2_23,
+    );
+    // the classic bug: swap each position with any position (n^n paths onto n! orderings)
+    const naive = (g: T.Generator) => {
+      const p = [0, 1, 2, 3];
+      for (let i = 0; i < 4; i++) {
+        const j = g.integer(0, 4);
+        [p[i], p[j]] = [p[j]!, p[i]!];
+      }
+      return p;
+    };
+    expect(statistic(naive)).toBeGreaterThan(5 * CHI2_23);
+  });
+
+  it("rejects bad input with clear errors", () => {
+    expect(() => T.randperm(-1)).toThrow(
+      "randperm: n must be an integer in [0, 2147483648] for int32, got -1",
+    );
+    expect(() => T.randperm(2.5)).toThrow(/randperm: n must be an integer .* got 2.5/);
+    expect(() => T.randperm(2 ** 24 + 1, { dtype: "float32" })).toThrow(
+      "randperm: n must be an integer in [0, 16777216] for float32, got 16777217",
+    );
+    expect(() => T.randperm(3, { dtype: "int64" as never })).toThrow(/randperm: unknown dtype "int64"/);
+  });
+});
+
 describe("topk", () => {
   it("gives values largest first and their int32 indices; destructures both ways", () => {
     const x = T.tensor([1, 9, 3, 7, 5]);

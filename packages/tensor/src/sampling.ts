@@ -1,5 +1,5 @@
 import { toTypedArray } from "./convert.js";
-import { allocate } from "./dtype.js";
+import { allocate, assertDType, type DType } from "./dtype.js";
 import { takeAlongAxis } from "./ops/take-along-axis.js";
 import { assertTensor } from "./ops/util.js";
 import { contiguous, detach, transpose } from "./ops/view.js";
@@ -17,8 +17,14 @@ export interface MultinomialOptions {
 
 /**
  * Draws `numSamples` class indices from each row of non-negative weights `probs` ([C] or
- * [B, C]; rows need not sum to 1), as int32 [numSamples] or [B, numSamples]. Without
- * replacement (the default, as torch.multinomial) a class is drawn at most once per row.
+ * [B, C]; rows need not sum to 1), as int32 [numSamples] or [B, numSamples], as torch.multinomial.
+ * With replacement each draw inverts the cumulative weights at a uniform `u` (a binary search,
+ * O(C + numSamples log C) per row). Without replacement (the default) a class is drawn at most
+ * once per row, in the order of successive weighted draws: one draw inverts the weights; several
+ * run the exponential race (Efraimidis & Spirakis 2006, https://doi.org/10.1016/j.ipl.2005.11.003):
+ * each class gets a key `E_j / w_j` with `E_j ~ Exp(1)`, and the `numSamples` smallest keys, in
+ * increasing order, are distributed exactly as draws that each renormalise the weights left
+ * (O(C log C) per row, where removing each draw from the total would be O(C) per draw).
  */
 export function multinomial(probs: Tensor, numSamples: number, opts: MultinomialOptions = {}): Tensor {
   assertTensor("multinomial", probs);
@@ -35,29 +41,93 @@ export function multinomial(probs: Tensor, numSamples: number, opts: Multinomial
   }
   const g = opts.generator ?? defaultGenerator;
   const p = toTypedArray(probs);
-  const out = allocate("int32", rows * numSamples);
+  const out = allocate("int32", rows * numSamples) as Int32Array;
   const w = new Float64Array(c);
   for (let r = 0; r < rows; r++) {
+    let positive = 0;
     for (let j = 0; j < c; j++) {
       const v = p[r * c + j]!;
       if (!(v >= 0) || v === Infinity)
         throw new Error(`multinomial: weights must be finite and >= 0, got ${v}`);
       w[j] = v;
+      if (v > 0) positive += 1;
     }
-    for (let s = 0; s < numSamples; s++) {
-      let total = 0;
-      for (let j = 0; j < c; j++) total += w[j]!;
-      if (total <= 0) throw new Error(`multinomial: row ${r} has no positive weight left`);
-      let u = g.random() * total;
-      let k = 0;
-      while (k < c - 1 && (u >= w[k]! || w[k] === 0)) u -= w[k++]!;
-      // NOTE: rounding in u -= w can run past the last positive weight onto trailing zeros.
-      while (w[k] === 0) k--;
-      out[r * numSamples + s] = k;
-      if (!replacement) w[k] = 0;
-    }
+    if (positive < (replacement ? 1 : numSamples))
+      throw new Error(`multinomial: row ${r} has no positive weight left`);
+    const row = out.subarray(r * numSamples, (r + 1) * numSamples);
+    if (replacement || numSamples === 1) drawInverse(w, g, row);
+    else exponentialRace(w, g, row);
   }
   return new Tensor(out, probs.ndim === 2 ? [rows, numSamples] : [numSamples]);
+}
+
+/** Independent draws: the first class whose cumulative weight exceeds `u * total`. */
+function drawInverse(w: Float64Array, g: Generator, out: Int32Array): void {
+  const c = w.length;
+  const cum = new Float64Array(c);
+  let total = 0;
+  for (let j = 0; j < c; j++) cum[j] = total += w[j]!;
+  for (let s = 0; s < out.length; s++) {
+    const u = g.random() * total;
+    let [lo, hi] = [0, c - 1];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (u < cum[mid]!) hi = mid;
+      else lo = mid + 1;
+    }
+    // NOTE: when u rounds up to the total, the search ends on trailing zero weights: step back.
+    while (w[lo] === 0) lo--;
+    out[s] = lo;
+  }
+}
+
+/** The classes of the `out.length` smallest keys `E_j / w_j`, in increasing order of key. */
+function exponentialRace(w: Float64Array, g: Generator, out: Int32Array): void {
+  const c = w.length;
+  const key = new Float64Array(c);
+  const order: number[] = [];
+  for (let j = 0; j < c; j++) {
+    const e = -Math.log(1 - g.random()); // Exp(1); 1 - u is in (0, 1]
+    if (w[j]! > 0) {
+      key[j] = e / w[j]!;
+      order.push(j);
+    }
+  }
+  const idx = Int32Array.from(order);
+  idx.sort((a, b) => key[a]! - key[b]! || a - b);
+  out.set(idx.subarray(0, out.length));
+}
+
+/** Options of `randperm`. */
+export interface RandpermOptions {
+  /** The seeded generator to draw from (default: the global one that `manualSeed` seeds). */
+  generator?: Generator;
+  /** int32 (default), float32 or float64. */
+  dtype?: DType;
+}
+
+/**
+ * A uniformly random permutation of `0, 1, ..., n - 1` as a [n] tensor, as torch.randperm: the
+ * Fisher-Yates shuffle (Durstenfeld 1964; Knuth, TAOCP vol. 2, Algorithm 3.4.2P), which swaps
+ * each position `i` from the last down with a uniform position `j <= i`: O(n), one draw per
+ * element, every permutation equally likely. Index a dataset with it to shuffle it:
+ * `indexSelect(x, 0, randperm(x.shape[0], { generator }))`.
+ */
+export function randperm(n: number, opts: RandpermOptions = {}): Tensor {
+  const dtype = assertDType("randperm", opts.dtype ?? "int32");
+  const limit = dtype === "float32" ? 2 ** 24 : 2 ** 31;
+  if (!Number.isInteger(n) || n < 0 || n > limit)
+    throw new Error(`randperm: n must be an integer in [0, ${limit}] for ${dtype}, got ${n}`);
+  const g = opts.generator ?? defaultGenerator;
+  const out = allocate(dtype, n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.integer(0, i + 1);
+    const t = out[i]!;
+    out[i] = out[j]!;
+    out[j] = t;
+  }
+  return new Tensor(out, [n]);
 }
 
 /** The result of `topk`: destructure as `[values, indices]` or read `.values` and `.indices`. */
