@@ -1,3 +1,5 @@
+export { DataLoader, type DataLoaderOptions, shuffle } from "./dataset/data-loader.js";
+export { TensorDataset } from "./dataset/tensor-dataset.js";
 export * as init from "./init.js";
 export {
   calculateGain,
