@@ -53,6 +53,15 @@ static inline VF min(VF a, VF b) { return {_mm256_min_ps(a.v, b.v)}; }
 static inline VD min(VD a, VD b) { return {_mm256_min_pd(a.v, b.v)}; }
 static inline VF round(VF a) { return {_mm256_round_ps(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)}; }
 static inline VD round(VD a) { return {_mm256_round_pd(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)}; }
+// 1 / a for finite a > 0: the 12-bit estimate and two Newton steps r + r (1 - a r) (floats;
+// doubles divide).
+static inline VF recip(VF a) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  __m256 r = _mm256_rcp_ps(a.v);
+  r = _mm256_fmadd_ps(r, _mm256_fnmadd_ps(a.v, r, one), r);
+  return {_mm256_fmadd_ps(r, _mm256_fnmadd_ps(a.v, r, one), r)};
+}
+static inline VD recip(VD a) { return {_mm256_div_pd(_mm256_set1_pd(1.0), a.v)}; }
 // |a|, and the sign bit of s set on a (a >= 0).
 static inline VF abs(VF a) { return {_mm256_andnot_ps(_mm256_set1_ps(-0.0f), a.v)}; }
 static inline VD abs(VD a) { return {_mm256_andnot_pd(_mm256_set1_pd(-0.0), a.v)}; }

@@ -50,6 +50,13 @@ static inline VF min(VF a, VF b) { return {_mm512_min_ps(a.v, b.v)}; }
 static inline VD min(VD a, VD b) { return {_mm512_min_pd(a.v, b.v)}; }
 static inline VF round(VF a) { return {_mm512_roundscale_ps(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)}; }
 static inline VD round(VD a) { return {_mm512_roundscale_pd(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)}; }
+// 1 / a for finite a > 0: the 14-bit estimate and one Newton step r + r (1 - a r) (within 1 ulp
+// for floats; doubles divide).
+static inline VF recip(VF a) {
+  const __m512 r = _mm512_rcp14_ps(a.v);
+  return {_mm512_fmadd_ps(r, _mm512_fnmadd_ps(a.v, r, _mm512_set1_ps(1.0f)), r)};
+}
+static inline VD recip(VD a) { return {_mm512_div_pd(_mm512_set1_pd(1.0), a.v)}; }
 // |a|, and the sign bit of s set on a (a >= 0).
 static inline VF abs(VF a) { return {_mm512_andnot_ps(_mm512_set1_ps(-0.0f), a.v)}; }
 static inline VD abs(VD a) { return {_mm512_andnot_pd(_mm512_set1_pd(-0.0), a.v)}; }

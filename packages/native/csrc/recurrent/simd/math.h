@@ -8,6 +8,8 @@
 //   sigmoid(x) = 1 / (1 + e^-x);
 //   tanh(x) = sign(x) m / (m + 2), m = e^{2|x|} - 1 = 2^n (e^r - 1) + (2^n - 1): no
 //   cancellation near 0, where m = e^r - 1 itself.
+// The divisions are a reciprocal estimate refined by Newton's method (recip in the vector layer:
+// the divider is slow and has one port), tanh's quotient corrected once more by its residual.
 // Both are within a few ulp of the correctly rounded value, NaN in gives NaN out, and the
 // clamps keep 2^n a normal number (the results there are 0, 1 or -1 to the last bit).
 #pragma once
@@ -72,7 +74,7 @@ static inline V sigmoid(V x) {
   V n;
   const V r = reduce(z, n);
   const V one = splat(T(1));
-  return one / (one + (expm1Reduced(r) + one) * pow2(n));
+  return recip(one + (expm1Reduced(r) + one) * pow2(n));
 }
 
 template <class V>
@@ -84,7 +86,9 @@ static inline V tanh(V x) {
   const V r = reduce(a + a, n);
   const V s = pow2(n);
   const V m = fma(s, expm1Reduced(r), s - splat(T(1)));
-  return withSign(m / (m + splat(T(2))), x);
+  // m / d as q = m / d estimated and corrected once by its residual: q + (m - q d) / d.
+  const V d = m + splat(T(2)), rd = recip(d), q = m * rd;
+  return withSign(fma(fnma(q, d, m), rd, q), x);
 }
 
 }  // namespace nabla::rec::NABLA_ISA
