@@ -3,8 +3,9 @@
 //   pack W_hh once, by blocks of U hidden units (kernels.h)
 //   for each step in reverse traversal order: one parallel region over the blocks, whose kernel
 //     finishes dh_t = dhs + dG_{t+1} W_hh for its units and computes dG_t of those units (and
-//     the bias gradients' column sums); one more region finishes dh0
-//   dX = dG W_ih, dW_ih = dG^T X, dW_hh = dG^T H_prev: one GEMM each over all steps.
+//     the bias gradients' column sums), or, for blocks of input columns, dx_{t+1} = dG_{t+1} W_ih;
+//     one more region finishes dh0 and the first step's dx
+//   dW_ih = dG^T X, dW_hh = dG^T H_prev: one GEMM each over all steps.
 // The GRU's input and hidden sides differ in n's gradient only (the hidden side is r times the
 // input side): dG holds the hidden side, dgn the input side of n.
 #include <algorithm>
@@ -20,33 +21,27 @@ namespace {
 
 thread_local Scratch tScratch;
 
-// panel[p * U + u] = W_hh[p, j0 + u] for p < G H, zero past H.
+// panel[p * U + u] = W[p, j0 + u] for p < rows, zero past cols: W_hh's (or W_ih's) columns.
 template <class T>
-void packBackward(const T* whh, int GH, int H, int U, int j0, T* panel) {
-  const int n = std::min(U, H - j0);
-  for (int p = 0; p < GH; ++p, panel += U) {
-    std::memcpy(panel, whh + size_t(p) * H + j0, n * sizeof(T));
+void packBackward(const T* w, int rows, int cols, int U, int j0, T* panel) {
+  const int n = std::min(U, cols - j0);
+  for (int p = 0; p < rows; ++p, panel += U) {
+    std::memcpy(panel, w + size_t(p) * cols + j0, n * sizeof(T));
     std::fill(panel + n, panel + U, T(0));
   }
 }
 
-// The weight and input gradients from dG [N, G H] (N = T B): each one product over all steps.
+// The weight gradients from dG [N, G H] (N = T B): each one product over all steps.
 template <class T>
-void weightGrads(const Shape& S, const T* x, const T* wih, const T* hprev, const T* dg, const T* dgn,
-                 const Grads<T>& g) {
+void weightGrads(const Shape& S, const T* x, const T* hprev, const T* dg, const T* dgn, const Grads<T>& g) {
   const int N = S.T * S.B, I = S.I, H = S.H, GH = gatesOf(S.kind) * H;
   if (g.whh) gemm<T>(GH, H, N, dg, 1, GH, hprev, H, 1, g.whh, H, false);
   if (S.kind != Kind::Gru) {
-    if (g.x) gemm<T>(N, I, GH, dg, GH, 1, wih, I, 1, g.x, I, false);
     if (g.wih) gemm<T>(GH, I, N, dg, 1, GH, x, I, 1, g.wih, I, false);
     return;
   }
   // r and z from dG, n from dgn.
   const int RZ = 2 * H;
-  if (g.x) {
-    gemm<T>(N, I, RZ, dg, GH, 1, wih, I, 1, g.x, I, false);
-    gemm<T>(N, I, H, dgn, H, 1, wih + size_t(RZ) * I, I, 1, g.x, I, true);
-  }
   if (g.wih) {
     gemm<T>(RZ, I, N, dg, 1, GH, x, I, 1, g.wih, I, false);
     gemm<T>(H, I, N, dgn, 1, H, x, I, 1, g.wih + size_t(RZ) * I, I, false);
@@ -63,7 +58,8 @@ void backward(const Shape& S, const T* x, const T* wih, const T* whh, const T* s
   const bool lstm = S.kind == Kind::Lstm, gru = S.kind == Kind::Gru;
   const size_t BH = size_t(S.B) * H, steps = size_t(S.T) * BH;
   const SavedLayout L = savedLayout(S.kind, S.T, S.B, H);
-  const int U = K.backwardUnits, blocks = (H + U - 1) / U;
+  // Blocks of hidden units first, then (when dx is wanted) blocks of input columns.
+  const int U = K.backwardUnits, hidden = (H + U - 1) / U, blocks = hidden + (g.x ? (S.I + U - 1) / U : 0);
   const size_t panelSize = size_t(GH) * U;
 
   char* p = tScratch.reserve(lineBytes<T>(panelSize * blocks) + lineBytes<T>(steps * G) +
@@ -75,7 +71,11 @@ void backward(const Shape& S, const T* x, const T* wih, const T* whh, const T* s
   T* dc = carve<T>(p, BH);
 
   BlockSchedule schedule(blocks);
-  schedule.run([&](int blk) { packBackward(whh, GH, H, U, blk * U, panels + blk * panelSize); });
+  schedule.run([&](int blk) {
+    T* panel = panels + blk * panelSize;
+    if (blk < hidden) packBackward(whh, GH, H, U, blk * U, panel);
+    else packBackward(wih, GH, S.I, U, (blk - hidden) * U, panel);
+  });
 
   std::memcpy(dhs, d.dhn, BH * sizeof(T));
   if (lstm) std::memcpy(dc, d.dcn, BH * sizeof(T));
@@ -87,9 +87,12 @@ void backward(const Shape& S, const T* x, const T* wih, const T* whh, const T* s
 
   const int before = S.reverse ? 1 : 0;
   const T* prev = nullptr;  // dG of the region before
+  int tPrev = 0;            // its time
   for (int s = S.T - 1; s >= -1; --s) {
     BackwardStep<T> st{};
-    st.B = S.B, st.H = H, st.lengths = S.lengths, st.dgPrev = prev, st.dhs = dhs, st.dc = dc;
+    st.B = S.B, st.H = H, st.I = S.I, st.lengths = S.lengths, st.dhs = dhs, st.dc = dc;
+    st.dgPrev = prev, st.dgnPrev = dgn + tPrev * BH;
+    st.dxPrev = g.x ? g.x + size_t(tPrev) * S.B * S.I : nullptr;
     st.step = s >= 0;
     if (st.step) {
       const int t = S.reverse ? S.T - 1 - s : s;
@@ -103,14 +106,18 @@ void backward(const Shape& S, const T* x, const T* wih, const T* whh, const T* s
       st.dg = dg + t * BH * G;
       st.dgn = dgn + t * BH;
       st.dbx = dbx, st.dbh = dbh;
-      prev = st.dg;
+      prev = st.dg, tPrev = t;
     }
-    schedule.run([&](int blk) { K.backward[kind](st, panels + blk * panelSize, blk * U); });
+    schedule.run([&](int blk) {
+      const T* panel = panels + blk * panelSize;
+      if (blk < hidden) K.backward[kind](st, panel, blk * U);
+      else K.backwardInput[kind](st, panel, (blk - hidden) * U);
+    });
   }
   if (g.h0) std::memcpy(g.h0, dhs, BH * sizeof(T));
   if (lstm && g.c0) std::memcpy(g.c0, dc, BH * sizeof(T));
   if (!gru && g.bih && g.bhh) std::memcpy(g.bhh, g.bih, GH * sizeof(T));
-  weightGrads(S, x, wih, saved + L.hs + before * BH, dg, dgn, g);
+  weightGrads(S, x, saved + L.hs + before * BH, dg, dgn, g);
 }
 
 template void backward<float>(const Shape&, const float*, const float*, const float*, const float*,

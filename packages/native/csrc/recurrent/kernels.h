@@ -10,6 +10,7 @@
 //            (the block's columns of W_hh^T, gate after gate: one product gives all G gates
 //             of the block's units, so the gate math runs on it at once)
 //   backward panel[p * U + u] = W_hh[p, j0 + u]                  p < G H, u < U
+//            (input blocks: W_ih[p, j0 + u], zero past I)
 #pragma once
 
 #include <cstddef>
@@ -39,12 +40,15 @@ struct ForwardStep {
 // One region of the backward loop. It first finishes dh of the step processed before (later
 // in the sequence's order): dh = dhs + dgPrev W_hh (dgPrev null: no product); then, when
 // `step`, computes dG of time t from it. dhs and dc carry the state from region to region.
+// The same region computes dx of the step before: dxPrev = dG_i W_ih (input blocks).
 template <class T>
 struct BackwardStep {
-  int B, H, t;
+  int B, H, I, t;
   bool step;               // false in the last region: only dh_{-1} = dh0 is finished
   const int32_t* lengths;
   const T* dgPrev;         // [B, G H] the hidden-side dG of the previous region, or null
+  const T* dgnPrev;        // [B, H] GRU: the input side of n's gradient there
+  T* dxPrev;               // dx [B, I] of the previous region's step
   T* dhs;                  // [B, H] in: what dh_t has besides the product; out: the same for t-1
   T* dc;                   // [B, H] LSTM: dc_t in, dc_{t-1} out
   const T* dy;             // dy_t [B, H]
@@ -63,9 +67,11 @@ template <class T>
 struct RecurrentKernels {
   const char* isa;
   int forwardUnits[4];  // U of the forward kernel, per Kind
-  int backwardUnits;    // U of the backward kernel
+  int backwardUnits;    // U of the backward kernels
   void (*forward[4])(const ForwardStep<T>& s, const T* panel, int j0);
   void (*backward[4])(const BackwardStep<T>& s, const T* panel, int j0);
+  // dxPrev[:, j0 : j0 + U] = dG_i W_ih[:, j0 : j0 + U] (nothing when dgPrev is null).
+  void (*backwardInput[4])(const BackwardStep<T>& s, const T* panel, int j0);
 };
 
 namespace scalar {

@@ -135,6 +135,24 @@ void backwardBlock(const BackwardStep<T>& s, const T* panel, int j0) {
     }
 }
 
+template <class T, Kind K>
+void backwardInput(const BackwardStep<T>& s, const T* panel, int j0) {
+  constexpr int G = gatesOf(K), U = kUnits;
+  if (!s.dgPrev) return;
+  const int H = s.H, n = std::min(U, s.I - j0);
+  T dx[U], dn[U];
+  for (int b = 0; b < s.B; ++b) {
+    if (K == Kind::Gru) {  // dG_i: r and z as on the hidden side, n without the factor r
+      rowTimesPanel(2 * H, s.dgPrev + b * G * H, panel, U, dx);
+      rowTimesPanel(H, s.dgnPrev + b * H, panel + 2 * H * U, U, dn);
+      for (int u = 0; u < U; ++u) dx[u] += dn[u];
+    } else {
+      rowTimesPanel(G * H, s.dgPrev + b * G * H, panel, U, dx);
+    }
+    for (int u = 0; u < n; ++u) s.dxPrev[b * s.I + j0 + u] = dx[u];
+  }
+}
+
 template <class T>
 constexpr RecurrentKernels<T> table() {
   return {"scalar",
@@ -143,7 +161,9 @@ constexpr RecurrentKernels<T> table() {
           {forwardBlock<T, Kind::Lstm>, forwardBlock<T, Kind::Gru>, forwardBlock<T, Kind::RnnTanh>,
            forwardBlock<T, Kind::RnnRelu>},
           {backwardBlock<T, Kind::Lstm>, backwardBlock<T, Kind::Gru>, backwardBlock<T, Kind::RnnTanh>,
-           backwardBlock<T, Kind::RnnRelu>}};
+           backwardBlock<T, Kind::RnnRelu>},
+          {backwardInput<T, Kind::Lstm>, backwardInput<T, Kind::Gru>, backwardInput<T, Kind::RnnTanh>,
+           backwardInput<T, Kind::RnnRelu>}};
 }
 
 }  // namespace

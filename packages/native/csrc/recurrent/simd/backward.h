@@ -102,4 +102,28 @@ void backwardBlock(const BackwardStep<T>& s, const T* panel, int j0) {
     }
 }
 
+// dx of the step before, columns [j0, j0 + UV N): dG_i W_ih for every batch row. dG_i is dgPrev,
+// except the GRU's n columns: dgnPrev (its hidden side carries the factor r).
+template <class T, Kind K, int RMAX, int UV>
+void backwardInput(const BackwardStep<T>& s, const T* panel, int j0) {
+  constexpr int G = gatesOf(K), N = Vec<T>::N, U = UV * N, RG = 4 * RMAX;
+  if (!s.dgPrev) return;
+  const int H = s.H, GH = G * H;
+  alignas(64) T tile[RG * U];
+  for (int g0 = 0; g0 < s.B; g0 += RG) {
+    const int rows = s.B - g0 < RG ? s.B - g0 : RG;
+    if (K == Kind::Gru) {
+      productBlock<T, UV, RMAX>(rows, 2 * H, s.dgPrev + ptrdiff_t(g0) * GH, GH, panel, tile);
+      productBlock<T, UV, RMAX>(rows, H, s.dgnPrev + ptrdiff_t(g0) * H, H, panel + 2 * H * U, tile, true);
+    } else {
+      productBlock<T, UV, RMAX>(rows, GH, s.dgPrev + ptrdiff_t(g0) * GH, GH, panel, tile);
+    }
+    for (int r = g0; r < g0 + rows; ++r)
+      for (int v = 0; v < UV && j0 + v * N < s.I; ++v) {
+        const int j = j0 + v * N, m = s.I - j < N ? s.I - j : N;
+        storem(s.dxPrev + ptrdiff_t(r) * s.I + j, load(tile + (r - g0) * U + v * N), m);
+      }
+  }
+}
+
 }  // namespace nabla::rec::NABLA_ISA

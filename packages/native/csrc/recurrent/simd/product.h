@@ -1,7 +1,7 @@
 // The register-blocked product at the heart of every step: R batch rows of A (h_{t-1} forward,
 // dG_{t+1} backward: read in place, one broadcast per row and step of k) times one packed block
 // of C vectors (kernels.h), into R x C accumulators:
-//   tile[(r C + c) N + l] = sum_{p < k} a[r lda + p] w[p C N + c N + l]
+//   tile[(r C + c) N + l] (+)= sum_{p < k} a[r lda + p] w[p C N + c N + l]
 // Per step of k: C vector loads, R broadcasts, R C FMAs. The tile is left in L1 for the gate
 // math that follows.
 #pragma once
@@ -12,14 +12,14 @@
 namespace nabla::rec::NABLA_ISA {
 
 template <class T, int R, int C>
-void product(int k, const T* a, ptrdiff_t lda, const T* w, T* tile) {
+void product(int k, const T* a, ptrdiff_t lda, const T* w, T* tile, bool add) {
   using V = typename Vec<T>::V;
   constexpr int N = Vec<T>::N;
   V acc[R][C];
 #pragma GCC unroll 32
   for (int r = 0; r < R; ++r)
 #pragma GCC unroll 8
-    for (int c = 0; c < C; ++c) acc[r][c] = splat(T(0));
+    for (int c = 0; c < C; ++c) acc[r][c] = add ? load(tile + (r * C + c) * N) : splat(T(0));
   for (int p = 0; p < k; ++p, w += C * N) {
     V wv[C];
 #pragma GCC unroll 8
@@ -38,30 +38,31 @@ void product(int k, const T* a, ptrdiff_t lda, const T* w, T* tile) {
 }
 
 template <class T>
-using ProductFn = void (*)(int, const T*, ptrdiff_t, const T*, T*);
+using ProductFn = void (*)(int, const T*, ptrdiff_t, const T*, T*, bool);
 
 template <class T, int C, size_t... R>
 void productDispatch(std::index_sequence<R...>, int rows, int k, const T* a, ptrdiff_t lda, const T* w,
-                     T* tile) {
+                     T* tile, bool add) {
   static constexpr ProductFn<T> byRows[] = {product<T, int(R) + 1, C>...};
-  byRows[rows - 1](k, a, lda, w, tile);
+  byRows[rows - 1](k, a, lda, w, tile, add);
 }
 
 // The product for 1 <= rows <= RMAX rows (a remainder runs the code made for its row count).
 template <class T, int C, int RMAX>
-void productRows(int rows, int k, const T* a, ptrdiff_t lda, const T* w, T* tile) {
-  productDispatch<T, C>(std::make_index_sequence<RMAX>{}, rows, k, a, lda, w, tile);
+void productRows(int rows, int k, const T* a, ptrdiff_t lda, const T* w, T* tile, bool add) {
+  productDispatch<T, C>(std::make_index_sequence<RMAX>{}, rows, k, a, lda, w, tile, add);
 }
 
 // The product for any number of rows, in tiles of at most RMAX rows: the packed block is read
-// once per tile (from L2: a block of W_hh^T is k x C N), A and the tile stay in L1.
+// once per tile (from L2: a block of W_hh^T is k x C N), A and the tile stay in L1. With `add`
+// it accumulates into the tile (a product over k split between two arrays).
 template <class T, int C, int RMAX>
-void productBlock(int rows, int k, const T* a, ptrdiff_t lda, const T* w, T* tile) {
+void productBlock(int rows, int k, const T* a, ptrdiff_t lda, const T* w, T* tile, bool add = false) {
   constexpr int N = Vec<T>::N;
   const int tiles = (rows + RMAX - 1) / RMAX;
   for (int i = 0; i < tiles; ++i) {
     const int r0 = rows * i / tiles, r1 = rows * (i + 1) / tiles;
-    productRows<T, C, RMAX>(r1 - r0, k, a + r0 * lda, lda, w, tile + r0 * C * N);
+    productRows<T, C, RMAX>(r1 - r0, k, a + r0 * lda, lda, w, tile + r0 * C * N, add);
   }
 }
 

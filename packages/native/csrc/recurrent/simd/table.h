@@ -20,7 +20,9 @@ constexpr RecurrentKernels<T> table(const char* isa) {
           {forwardBlock<T, Kind::Lstm, RL, 1>, forwardBlock<T, Kind::Gru, RG, 1>,
            forwardBlock<T, Kind::RnnTanh, RR, 2>, forwardBlock<T, Kind::RnnRelu, RR, 2>},
           {backwardBlock<T, Kind::Lstm, RB, 2>, backwardBlock<T, Kind::Gru, RB, 2>,
-           backwardBlock<T, Kind::RnnTanh, RB, 2>, backwardBlock<T, Kind::RnnRelu, RB, 2>}};
+           backwardBlock<T, Kind::RnnTanh, RB, 2>, backwardBlock<T, Kind::RnnRelu, RB, 2>},
+          {backwardInput<T, Kind::Lstm, RB, 2>, backwardInput<T, Kind::Gru, RB, 2>,
+           backwardInput<T, Kind::RnnTanh, RB, 2>, backwardInput<T, Kind::RnnRelu, RB, 2>}};
 }
 
 }  // namespace nabla::rec::NABLA_ISA
