@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { backendStatus, createWasmBackend, getBackend, jsBackend, setBackend } from "@nablajs/tensor";
+import pkg from "../package.json" with { type: "json" };
 import { checkOptions, tokenize, UsageError } from "./args.js";
 import { evalCommand } from "./eval-command.js";
 import type { CliIo } from "./io.js";
@@ -9,10 +9,8 @@ import { trainCommand } from "./train-command.js";
 
 export type { CliIo } from "./io.js";
 
-/** The app's version, from its package.json (one folder above src/ and dist/). */
-export const VERSION: string = JSON.parse(
-  readFileSync(new URL("../package.json", import.meta.url), "utf8"),
-).version;
+/** The app's version, from its package.json (bundled into dist/cli.js). */
+export const VERSION: string = pkg.version;
 
 /** Makes `name` the running backend, or says why it cannot run here. */
 function useBackend(name: string): void {
