@@ -1,44 +1,82 @@
-/** Draws loss curves on a canvas: axes with ticks, one coloured line per series, a legend. */
+import { logTicks, niceDomain, niceTicks, tickLabel } from "../src/ticks.js";
+
+/** A line on a chart. */
+export interface Line {
+  name: string;
+  color: string;
+  points: [number, number][];
+  dashed?: boolean;
+  width?: number;
+}
+
+/**
+ * Draws lines on a canvas: round ticks on both axes (a logarithmic y axis with `logY`), a legend,
+ * and margins that keep every label inside the canvas. The x axis spans [0, xMax].
+ */
 export function drawChart(
   canvas: HTMLCanvasElement,
-  series: { name: string; color: string; points: [number, number][] }[],
-  xMax: number,
+  lines: Line[],
+  opts: { xMax: number; logY?: boolean },
 ): void {
   const ctx = canvas.getContext("2d");
   if (!ctx) return;
-  const [W, H, L, R, T, B] = [canvas.width, canvas.height, 52, 16, 16, 30];
+  const [W, H, L, R, T, B] = [canvas.width, canvas.height, 56, 28, 14, 30];
   ctx.clearRect(0, 0, W, H);
-  const ys = series.flatMap((s) => s.points.map(([, y]) => y)).filter(Number.isFinite);
+  const logY = opts.logY === true;
+  const ys = lines
+    .flatMap((l) => l.points.map(([, y]) => y))
+    .filter((y) => Number.isFinite(y) && (!logY || y > 0));
   if (ys.length === 0) return;
   let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
-  if (y1 - y0 < 1e-6) [y0, y1] = [y0 - 0.5, y1 + 0.5];
-  const sx = (x: number) => L + (x / Math.max(1, xMax)) * (W - L - R);
-  const sy = (y: number) => H - B - ((y - y0) / (y1 - y0)) * (H - T - B);
+  let yTicks: number[];
+  if (logY) {
+    yTicks = logTicks(y0, y1);
+    [y0, y1] = [yTicks[0]!, Math.max(yTicks.at(-1)!, yTicks[0]! * 10)];
+  } else {
+    if (y1 - y0 < 1e-6) [y0, y1] = [y0 - 0.5, y1 + 0.5];
+    [y0, y1] = niceDomain(y0, y1, 4);
+    yTicks = niceTicks(y0, y1, 4);
+  }
+  const xMax = Math.max(1, opts.xMax);
+  const xTicks = niceTicks(0, xMax, 6);
+  const ty = (y: number) => (logY ? Math.log10(y) : y);
+  const sx = (x: number) => L + (x / xMax) * (W - L - R);
+  const sy = (y: number) => H - B - ((ty(y) - ty(y0)) / (ty(y1) - ty(y0))) * (H - T - B);
   ctx.font = "11px system-ui, sans-serif";
-  ctx.fillStyle = "#666";
   ctx.strokeStyle = "#e5e7ee";
-  for (let i = 0; i <= 4; i++) {
-    const y = y0 + ((y1 - y0) * i) / 4;
+  ctx.fillStyle = "#666";
+  ctx.lineWidth = 1;
+  ctx.textBaseline = "middle";
+  ctx.textAlign = "right";
+  const yStep = yTicks.length > 1 ? yTicks[1]! - yTicks[0]! : 1;
+  for (const y of yTicks) {
     ctx.beginPath();
     ctx.moveTo(L, sy(y));
     ctx.lineTo(W - R, sy(y));
     ctx.stroke();
-    ctx.fillText(y.toFixed(2), 8, sy(y) + 4);
-    const x = Math.round((xMax * i) / 4);
-    ctx.fillText(String(x), sx(x) - 8, H - 10);
+    ctx.fillText(tickLabel(y, logY ? y : yStep), L - 6, sy(y));
   }
-  series.forEach((s, k) => {
-    ctx.strokeStyle = s.color;
-    ctx.lineWidth = 1.6;
+  ctx.textAlign = "center";
+  ctx.textBaseline = "alphabetic";
+  const xStep = xTicks.length > 1 ? xTicks[1]! - xTicks[0]! : 1;
+  for (const x of xTicks) ctx.fillText(tickLabel(x, xStep), sx(x), H - 10);
+  lines.forEach((line, k) => {
+    const pts = line.points.filter(([, y]) => Number.isFinite(y) && (!logY || y > 0));
+    ctx.strokeStyle = line.color;
+    ctx.lineWidth = line.width ?? 1.6;
+    ctx.setLineDash(line.dashed ? [6, 4] : []);
     ctx.beginPath();
-    s.points.forEach(([x, y], i) => {
+    pts.forEach(([x, y], i) => {
       if (i === 0) ctx.moveTo(sx(x), sy(y));
       else ctx.lineTo(sx(x), sy(y));
     });
     ctx.stroke();
-    ctx.fillStyle = s.color;
-    ctx.fillRect(W - R - 170, T + 6 + k * 16, 12, 3);
+    ctx.setLineDash([]);
+    ctx.fillStyle = line.color;
+    ctx.fillRect(W - R - 200, T + 6 + k * 15, 12, 3);
     ctx.fillStyle = "#333";
-    ctx.fillText(s.name, W - R - 152, T + 10 + k * 16);
+    ctx.textAlign = "left";
+    ctx.fillText(line.name, W - R - 182, T + 11 + k * 15);
+    ctx.textAlign = "center";
   });
 }
