@@ -1,4 +1,4 @@
-import { afterAll, describe, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { GemmIsa, NativeAddon } from "./index.js";
 import { loadNative } from "./index.js";
 import type { RecurrentKind } from "./recurrent.js";
@@ -90,6 +90,53 @@ describe.each(kinds)("%s: native forward and backward equal the TypeScript kerne
       const seq: Seq = { kind, T: s.T, B: s.B, I: s.I, H: s.H, dtype, reverse: s.reverse ?? false, lengths };
       checkAll(seq, s.bias, 7 + s.T * 31 + s.H);
     });
+  });
+});
+
+describe("without saved activations (inference)", () => {
+  it.each(kinds)("%s gives the same outputs", (kind) => {
+    const seq: Seq = {
+      kind,
+      T: 9,
+      B: 5,
+      I: 6,
+      H: 40,
+      dtype: "float32",
+      reverse: true,
+      lengths: Int32Array.from([9, 0, 4, 9, 1]),
+    };
+    const { ops } = makeCase(seq, [true, true], 5);
+    const want = nativeForward(addon, seq, ops);
+    const lstm = kind === "LSTM";
+    const [y, hn, cn] = [
+      new Float32Array(9 * 5 * 40),
+      new Float32Array(5 * 40),
+      lstm ? new Float32Array(5 * 40) : null,
+    ];
+    const { T, B, I, H, reverse, lengths } = seq;
+    addon.recurrentForward(
+      kind,
+      T,
+      B,
+      I,
+      H,
+      reverse,
+      lengths,
+      ops.x,
+      ops.h0,
+      ops.c0,
+      ops.wih,
+      ops.whh,
+      ops.bih,
+      ops.bhh,
+      y,
+      hn,
+      cn,
+      null,
+    );
+    expect(y).toEqual(want.y);
+    expect(hn).toEqual(want.hn);
+    expect(cn).toEqual(want.cn);
   });
 });
 

@@ -176,7 +176,8 @@ bool sizes(Args& a, Sizes* s) {
   s->G = rec::gatesOf(S.kind);
   // The kernels index with int: every product of sizes they form must fit.
   const double limit = 2147483647.0, T = S.T, B = S.B, I = S.I, GH = double(s->G) * S.H;
-  if (T * B > limit || B * GH > limit || GH * S.H > limit || GH * I > limit || T * B * I > 9e15)
+  if (T * B > limit || B * GH > limit || B * I > limit || GH * S.H > limit || GH * I > limit ||
+      T * B * I > 9e15)
     return a.fail("sizes too large: T = %d, B = %d, I = %d, H = %d", S.T, S.B, S.I, S.H), false;
   S.lengths = a.lengths(6, S.T, S.B);
   s->bh = size_t(S.B) * S.H;
