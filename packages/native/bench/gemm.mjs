@@ -1,7 +1,7 @@
 // GEMM speed of the built addon against PyTorch's OpenBLAS, in GFLOP/s (2 m n k / time), on one
 // and on two threads: square products and the products of an LSTM layer (batch 32, hidden 256).
-//   node bench/gemm.mjs [--quick] [--no-torch] [filter]
-// Each figure is the best of 7 samples of >= 50 ms (the machine is shared: the best run is the
+//   node bench/gemm.mjs [--quick] [--samples=N] [--no-torch] [filter]
+// Each figure is the best of 7 (or N) samples of >= 50 ms (the machine is shared: the best run is the
 // one least disturbed). PyTorch runs in two child processes (bench/gemm_torch.py) with
 // OPENBLAS_CORETYPE=SkylakeX (its AVX-512 kernels), one with OPENBLAS_NUM_THREADS=1 and one with
 // two threads, and each shape is timed on both sides one right after the other.
@@ -42,7 +42,11 @@ const shapes = [
   .map((s) => ({ aT: false, bT: false, packed: false, dtype: "f32", ...s }))
   .filter((s) => s.name.includes(filter));
 
-const timing = { minTime: quick ? 0.02 : 0.05, samples: quick ? 3 : 7 };
+const samplesArg = args.find((a) => a.startsWith("--samples="));
+const timing = {
+  minTime: quick ? 0.02 : 0.05,
+  samples: samplesArg ? Number(samplesArg.slice(10)) : quick ? 3 : 7,
+};
 
 /** Best seconds per call of fn over `samples` runs of enough calls to last minTime. */
 function bestSeconds(fn, { minTime, samples } = timing) {
