@@ -83,8 +83,9 @@ static inline VD ldexp(VD p, VD n) {
   const __m256i e = _mm256_slli_epi64(_mm256_add_epi64(bits, _mm256_set1_epi64x(1023)), 52);
   return {_mm256_mul_pd(p.v, _mm256_castsi256_pd(e))};
 }
-// 1/d for d in [1, 4] to ~2^-46: a 12-bit float estimate and three Newton steps
-// y += y (1 - d y) (a divide costs 8 cycles per 4 doubles).
+// 1/d to ~2^-46 for d within float range (not kWideRecip): a 12-bit float estimate and three
+// Newton steps y += y (1 - d y) (a divide costs 8 cycles per 4 doubles).
+constexpr bool kWideRecip = false;
 static inline VD recip(VD d) {
   const __m256d one = _mm256_set1_pd(1.0);
   __m256d y = _mm256_cvtps_pd(_mm_rcp_ps(_mm256_cvtpd_ps(d.v)));

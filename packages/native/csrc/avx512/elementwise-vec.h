@@ -76,8 +76,9 @@ static inline VI min(VI a, VI b) { return {_mm512_min_epi32(a.v, b.v)}; }
 static inline VD round(VD a) { return {_mm512_roundscale_pd(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)}; }
 // p * 2^n for integral n (overflow to Infinity, underflow rounded into the subnormals).
 static inline VD ldexp(VD p, VD n) { return {_mm512_scalef_pd(p.v, n.v)}; }
-// 1/d for d in [1, 4] to ~2^-50: a 14-bit estimate and two Newton steps y += y (1 - d y)
-// (a divide costs 16 cycles per 8 doubles; this, 5 instructions).
+// 1/d to ~2^-50 for any normal d (kWideRecip): a 14-bit estimate and two Newton steps
+// y += y (1 - d y) (a divide costs 16 cycles per 8 doubles; this, 5 instructions).
+constexpr bool kWideRecip = true;
 static inline VD recip(VD d) {
   const __m512d one = _mm512_set1_pd(1.0);
   __m512d y = _mm512_rcp14_pd(d.v);

@@ -58,9 +58,12 @@ static inline VD expm1Narrow(VD x) {
 // e^x for x widened from a float; beyond the float range the double rounds to 0 or Infinity.
 static inline VD expF(VD x) { return expNarrow(max(splat(-110.0), min(splat(100.0), x))); }
 
-// 1 / (1 + e^-x), as e^x / (1 + e^x) for x < 0: e = e^-|x| never overflows.
+// 1 / (1 + e^-x). With a reciprocal for any magnitude, e^-x for x clamped to [-110, 110] (in
+// double, 1 + e^110 is no overflow; below -103.97 the float result is 0 anyway); otherwise
+// e^x / (1 + e^x) for x < 0, so that e = e^-|x| <= 1.
 static inline VD sigmoidF(VD x) {
   const VD one = splat(1.0);
+  if (kWideRecip) return recip(one + expNarrow(max(splat(-110.0), min(splat(110.0), neg(x)))));
   const VD e = expNarrow(max(splat(-110.0), neg(abs(x))));
   return select(lt(x, splat(0.0)), e, one) * recip(one + e);
 }
