@@ -31,12 +31,32 @@ describe("char-lm arguments", () => {
     expect(existsSync(join(dir, "run"))).toBe(false);
   });
 
-  it("says when the corpus is too small for the batch and the split", async () => {
+  it("trains on a 2,000-character corpus with a finite validation loss, and says when a corpus is too small", async () => {
     const dir = tempRun("to be or not to be, that is the question\n".repeat(50));
-    const r = await cli(dir, ["train", "--data", "text.txt", "--out", "run"]);
+    const ok = await cli(dir, [
+      "train",
+      "--data",
+      "text.txt",
+      "--out",
+      "run",
+      "--embed",
+      "8",
+      "--hidden",
+      "16",
+      "--steps",
+      "2",
+    ]);
+    expect([ok.code, ok.err]).toEqual([0, ""]);
+    expect(ok.out).toMatch(/validation loss \d+\.\d+ nats\/char/);
+    expect(ok.out).not.toMatch(/NaN/);
+    const streams = await cli(dir, ["train", "--data", "text.txt", "--out", "run2", "--batching", "stream"]);
+    expect(streams.code).toBe(1);
+    expect(streams.err).toMatch(/too small.*32 streams \(--batch\) of 65 characters \(--seq \+ 1\)/);
+    const tiny = tempRun("to be or not\n".repeat(5));
+    const r = await cli(tiny, ["train", "--data", "text.txt", "--out", "run"]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/too small/);
-    expect(r.err).toMatch(/--batch/);
+    expect(r.err).toMatch(/--seq/);
     expect(r.err).not.toMatch(/NaN/);
   });
 

@@ -23,7 +23,10 @@ describe("Trainer", () => {
   it.each([
     ["one layer", tiny],
     ["two layers with dropout between them", { ...tiny, numLayers: 2, dropout: 0.3 }],
-    ["random windows", { ...tiny, batching: "random" as const }],
+    [
+      "contiguous streams (truncated BPTT, the carried state saved)",
+      { ...tiny, batching: "stream" as const },
+    ],
     ["a GRU", { ...tiny, cell: "gru" as const }],
     ["an RNN", { ...tiny, cell: "rnn" as const }],
   ])("resumes from a checkpoint to the same numbers, bit for bit (%s)", (_, config) => {
