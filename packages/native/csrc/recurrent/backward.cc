@@ -1,10 +1,11 @@
 // The backward driver of one layer direction (recurrent.h): backpropagation through time from
 // what forward saved.
 //   pack W_hh once, by blocks of U hidden units (kernels.h)
-//   for each step in reverse traversal order: one parallel region over the blocks, whose kernel
-//     finishes dh_t = dhs + dG_{t+1} W_hh for its units and computes dG_t of those units (and
-//     the bias gradients' column sums), or, for blocks of input columns, dx_{t+1} = dG_{t+1} W_ih;
-//     one more region finishes dh0 and the first step's dx
+//   for each step in reverse traversal order, the kernel of each block finishes
+//     dh_t = dhs + dG_{t+1} W_hh for its units and computes dG_t of those units (and the bias
+//     gradients' column sums), or, for blocks of input columns, dx_{t+1} = dG_{t+1} W_ih; one
+//     more pass finishes dh0 and the first step's dx. The threads split the batch rows (each runs
+//     the whole loop on its rows), or, with few rows, each step's blocks (schedule.h)
 //   dW_ih = dG^T X, dW_hh = dG^T H_prev: one GEMM each over all steps.
 // The GRU's input and hidden sides differ in n's gradient only (the hidden side is r times the
 // input side): dG holds the hidden side, dgn the input side of n.
@@ -12,6 +13,7 @@
 #include <cstring>
 
 #include "gemm/gemm.h"
+#include "pool.h"
 #include "recurrent/kernels.h"
 #include "recurrent/schedule.h"
 #include "recurrent/scratch.h"
@@ -62,13 +64,23 @@ void backward(const Shape& S, const T* x, const T* wih, const T* whh, const T* s
   const int U = K.backwardUnits, hidden = (H + U - 1) / U, blocks = hidden + (g.x ? (S.I + U - 1) / U : 0);
   const size_t panelSize = size_t(GH) * U;
 
+  // The LSTM's and RNN's b_ih and b_hh share one gradient: sum it once, copy it at the end.
+  T* dbx = g.bih ? g.bih : gru ? nullptr : g.bhh;
+  T* dbh = gru ? g.bhh : nullptr;
+  const int chunks = rowChunks(S.B), sums = std::max(1, chunks);  // bias sums per row chunk
+
   char* p = tScratch.reserve(lineBytes<T>(panelSize * blocks) + lineBytes<T>(steps * G) +
-                             lineBytes<T>(gru ? steps : 0) + 2 * lineBytes<T>(BH));
+                             lineBytes<T>(gru ? steps : 0) + 2 * lineBytes<T>(BH) +
+                             2 * lineBytes<T>(size_t(sums) * GH));
   T* panels = carve<T>(p, panelSize * blocks);
   T* dg = carve<T>(p, steps * G);
-  T* dgn = carve<T>(p, gru ? steps : 0);
+  T* dgn = gru ? carve<T>(p, steps) : nullptr;
   T* dhs = carve<T>(p, BH);
-  T* dc = carve<T>(p, BH);
+  T* dc = lstm ? carve<T>(p, BH) : nullptr;
+  T* sumx = dbx ? carve<T>(p, size_t(sums) * GH) : nullptr;
+  T* sumh = dbh ? carve<T>(p, size_t(sums) * GH) : nullptr;
+  if (sumx) std::fill(sumx, sumx + size_t(sums) * GH, T(0));
+  if (sumh) std::fill(sumh, sumh + size_t(sums) * GH, T(0));
 
   BlockSchedule schedule(blocks);
   schedule.run([&](int blk) {
@@ -79,41 +91,59 @@ void backward(const Shape& S, const T* x, const T* wih, const T* whh, const T* s
 
   std::memcpy(dhs, d.dhn, BH * sizeof(T));
   if (lstm) std::memcpy(dc, d.dcn, BH * sizeof(T));
-  // The LSTM's and RNN's b_ih and b_hh share one gradient: sum it once, copy it at the end.
-  T* dbx = g.bih ? g.bih : gru ? nullptr : g.bhh;
-  T* dbh = gru ? g.bhh : nullptr;
-  if (dbx) std::fill(dbx, dbx + GH, T(0));
-  if (dbh) std::fill(dbh, dbh + GH, T(0));
 
+  // Region s (s = T - 1 down to -1) finishes the step s + 1 and computes dG of step s.
   const int before = S.reverse ? 1 : 0;
-  const T* prev = nullptr;  // dG of the region before
-  int tPrev = 0;            // its time
-  for (int s = S.T - 1; s >= -1; --s) {
+  auto timeOf = [&](int s) { return S.reverse ? S.T - 1 - s : s; };
+  auto regionAt = [&](int s) {
     BackwardStep<T> st{};
     st.B = S.B, st.H = H, st.I = S.I, st.lengths = S.lengths, st.dhs = dhs, st.dc = dc;
-    st.dgPrev = prev, st.dgnPrev = dgn + tPrev * BH;
-    st.dxPrev = g.x ? g.x + size_t(tPrev) * S.B * S.I : nullptr;
+    if (s + 1 < S.T) {
+      const int tPrev = timeOf(s + 1);
+      st.dgPrev = dg + tPrev * BH * G;
+      st.dgnPrev = shifted(dgn, tPrev * BH);
+      st.dxPrev = shifted(g.x, ptrdiff_t(tPrev) * S.B * S.I);
+    }
     st.step = s >= 0;
     if (st.step) {
-      const int t = S.reverse ? S.T - 1 - s : s;
+      const int t = timeOf(s);
       st.t = t;
       st.dy = d.dy + t * BH;
       st.gates = saved + L.gates + t * BH * G;
-      st.hprev = saved + L.hs + (t + before) * BH;
-      st.cprev = saved + L.cs + (t + before) * BH;
-      st.tc = saved + L.tcs + t * BH;
-      st.hnew = saved + L.hnew + t * BH;
       st.dg = dg + t * BH * G;
-      st.dgn = dgn + t * BH;
-      st.dbx = dbx, st.dbh = dbh;
-      prev = st.dg, tPrev = t;
+      if (lstm) st.cprev = saved + L.cs + (t + before) * BH, st.tc = saved + L.tcs + t * BH;
+      if (gru) st.hprev = saved + L.hs + (t + before) * BH, st.hnew = saved + L.hnew + t * BH;
+      st.dgn = shifted(dgn, t * BH);
+      st.dbx = sumx, st.dbh = sumh;
     }
-    schedule.run([&](int blk) {
-      const T* panel = panels + blk * panelSize;
-      if (blk < hidden) K.backward[kind](st, panel, blk * U);
-      else K.backwardInput[kind](st, panel, (blk - hidden) * U);
+    return st;
+  };
+  auto run = [&](const BackwardStep<T>& st, int blk) {
+    const T* panel = panels + blk * panelSize;
+    if (blk < hidden) K.backward[kind](st, panel, blk * U);
+    else K.backwardInput[kind](st, panel, (blk - hidden) * U);
+  };
+  if (chunks) {
+    pool::parallelFor(chunks, [&](int c, int) {
+      const int r0 = S.B * c / chunks, r1 = S.B * (c + 1) / chunks;
+      for (int s = S.T - 1; s >= -1; --s) {
+        BackwardStep<T> st = regionAt(s).rows(r0, r1, G);
+        st.dbx = shifted(st.dbx, c * GH), st.dbh = shifted(st.dbh, c * GH);
+        for (int blk = 0; blk < blocks; ++blk) run(st, blk);
+      }
     });
+  } else {
+    for (int s = S.T - 1; s >= -1; --s) {
+      const BackwardStep<T> st = regionAt(s);
+      schedule.run([&](int blk) { run(st, blk); });
+    }
   }
+  // The chunks' bias sums, in chunk order (the same result on any thread count).
+  for (int c = 0; c < sums; ++c)
+    for (int j = 0; j < GH; ++j) {
+      if (dbx) dbx[j] = c == 0 ? sumx[j] : dbx[j] + sumx[size_t(c) * GH + j];
+      if (dbh) dbh[j] = c == 0 ? sumh[j] : dbh[j] + sumh[size_t(c) * GH + j];
+    }
   if (g.h0) std::memcpy(g.h0, dhs, BH * sizeof(T));
   if (lstm && g.c0) std::memcpy(g.c0, dc, BH * sizeof(T));
   if (!gru && g.bih && g.bhh) std::memcpy(g.bhh, g.bih, GH * sizeof(T));

@@ -1,12 +1,14 @@
 // The forward driver of one layer direction (recurrent.h):
 //   gates[T B, G H] = X W_ih^T                     one GEMM for every step
-//   pack W_hh^T once, by blocks of U hidden units (kernels.h), each thread packing its own
-//   for each step t (in traversal order): one parallel region over the blocks, whose kernel
-//     computes h_{t-1} W_hh^T for the block's gate columns and the gate math on it.
+//   pack W_hh^T once, by blocks of U hidden units (kernels.h)
+//   for each step t (in traversal order) and each block: the kernel computes h_{t-1} W_hh^T for
+//     the block's gate columns and the gate math on it; the threads split the batch rows (each
+//     runs the whole loop on its rows), or, with few rows, each step's blocks (schedule.h).
 #include <algorithm>
 #include <cstring>
 
 #include "gemm/gemm.h"
+#include "pool.h"
 #include "recurrent/kernels.h"
 #include "recurrent/schedule.h"
 #include "recurrent/scratch.h"
@@ -88,7 +90,7 @@ void forward(const Shape& S, const Operands<T>& op, const Outputs<T>& out) {
   const int t0 = S.reverse ? S.T - 1 : 0;
   std::memcpy(hs + (t0 + before) * BH, op.h0, BH * sizeof(T));
   if (S.kind == Kind::Lstm) std::memcpy(cs + (t0 + before) * BH, op.c0, BH * sizeof(T));
-  for (int s = 0; s < S.T; ++s) {
+  auto stepAt = [&](int s) {
     const int t = S.reverse ? S.T - 1 - s : s;
     ForwardStep<T> st{};
     st.B = S.B, st.H = H, st.t = t, st.lengths = S.lengths;
@@ -103,7 +105,21 @@ void forward(const Shape& S, const Operands<T>& op, const Outputs<T>& out) {
       st.tc = saved + L.tcs + t * BH;
     }
     if (S.kind == Kind::Gru) st.hnew = saved + L.hnew + t * BH;
-    schedule.run([&](int blk) { K.forward[kind](st, panels + blk * panelSize, blk * U); });
+    return st;
+  };
+  if (const int chunks = rowChunks(S.B)) {
+    pool::parallelFor(chunks, [&](int c, int) {
+      const int r0 = S.B * c / chunks, r1 = S.B * (c + 1) / chunks;
+      for (int s = 0; s < S.T; ++s) {
+        const ForwardStep<T> st = stepAt(s).rows(r0, r1, G);
+        for (int blk = 0; blk < blocks; ++blk) K.forward[kind](st, panels + blk * panelSize, blk * U);
+      }
+    });
+  } else {
+    for (int s = 0; s < S.T; ++s) {
+      const ForwardStep<T> st = stepAt(s);
+      schedule.run([&](int blk) { K.forward[kind](st, panels + blk * panelSize, blk * U); });
+    }
   }
   const int last = S.reverse ? 0 : S.T;  // the slot after the last step
   std::memcpy(out.hn, hs + last * BH, BH * sizeof(T));

@@ -20,6 +20,12 @@
 
 namespace nabla::rec {
 
+// p + n, or null when p is (a pointer a kind does not use).
+template <class P>
+P* shifted(P* p, ptrdiff_t n) {
+  return p ? p + n : p;
+}
+
 // One forward step at time t. All [B, H] arrays are row-major with row stride H.
 template <class T>
 struct ForwardStep {
@@ -35,6 +41,18 @@ struct ForwardStep {
   T* cnext;                // c_t [B, H] (LSTM; c_{t-1} where invalid)
   T* tc;                   // tanh(c_t) [B, H] (LSTM)
   T* hnew;                 // W_hn h_{t-1} + b_hn [B, H] (GRU)
+
+  // The same step restricted to the batch rows [r0, r1) (G gates per unit).
+  ForwardStep rows(int r0, int r1, int G) const {
+    ForwardStep s = *this;
+    const ptrdiff_t h = ptrdiff_t(r0) * H;
+    s.B = r1 - r0;
+    s.lengths = shifted(lengths, r0);
+    s.hprev += h, s.hnext += h, s.y += h, s.gates += h * G;
+    s.cprev = shifted(cprev, h), s.cnext = shifted(cnext, h), s.tc = shifted(tc, h);
+    s.hnew = shifted(hnew, h);
+    return s;
+  }
 };
 
 // One region of the backward loop. It first finishes dh of the step processed before (later
@@ -61,6 +79,22 @@ struct BackwardStep {
   T* dgn;                  // GRU: the input side of n's gradient [B, H]
   T* dbx;                  // [G H] += the column sums of the input-side dG_t (or null)
   T* dbh;                  // GRU: [G H] += those of the hidden side (or null)
+
+  // The same region restricted to the batch rows [r0, r1) (G gates per unit); the bias sums
+  // stay to be set.
+  BackwardStep rows(int r0, int r1, int G) const {
+    BackwardStep s = *this;
+    const ptrdiff_t h = ptrdiff_t(r0) * H;
+    s.B = r1 - r0;
+    s.lengths = shifted(lengths, r0);
+    s.dgPrev = shifted(dgPrev, h * G), s.dgnPrev = shifted(dgnPrev, h);
+    s.dxPrev = shifted(dxPrev, ptrdiff_t(r0) * I);
+    s.dhs += h, s.dc = shifted(dc, h);
+    s.dy = shifted(dy, h), s.gates = shifted(gates, h * G), s.dg = shifted(dg, h * G);
+    s.hprev = shifted(hprev, h), s.cprev = shifted(cprev, h), s.tc = shifted(tc, h);
+    s.hnew = shifted(hnew, h), s.dgn = shifted(dgn, h);
+    return s;
+  }
 };
 
 template <class T>

@@ -1,5 +1,9 @@
-// How a step's blocks of hidden units are shared by the threads. Each thread has a home slice of
-// the blocks, the same at every step, so the packed weights of its blocks stay in ITS core's L2
+// How the time loop is shared by the threads. Batch entries are independent: with enough rows,
+// each task runs EVERY step on a chunk of the batch (rowChunks), and the threads never wait for
+// each other inside the loop (each reads all the packed weights, from its own L2). With few rows,
+// each step is one parallel region over blocks of hidden units (BlockSchedule).
+//
+// BlockSchedule: each thread has a home slice of the blocks, the same at every step, so the packed weights of its blocks stay in ITS core's L2
 // for the whole sequence; a thread that has finished its slice takes what is left of the others
 // (so a core slowed by another process costs its share, not the whole step). Blocks are claimed
 // with one atomic counter per slice, on its own cache line.
@@ -12,6 +16,17 @@
 #include "pool.h"
 
 namespace nabla::rec {
+
+// The number of row chunks for a batch of B on the pool's threads (chunks of at least 8 rows,
+// up to two per thread so that a core slowed by another process hands the other its second
+// chunk), or 0: too few rows, split each step by blocks instead.
+inline int rowChunks(int B) {
+  constexpr int kMinRows = 8, kPerThread = 2;
+  const int threads = pool::numThreads();
+  if (threads == 1) return 1;
+  const int chunks = std::min(B / kMinRows, kPerThread * threads);
+  return chunks >= threads ? chunks : 0;
+}
 
 class BlockSchedule {
  public:

@@ -69,12 +69,13 @@ static inline void backwardCell(const BackwardStep<T>& s, const T* prod, int b, 
 // L1 for the gate math.
 template <class T, Kind K, int RMAX, int UV>
 void backwardBlock(const BackwardStep<T>& s, const T* panel, int j0) {
-  constexpr int G = gatesOf(K), N = Vec<T>::N, U = UV * N, RG = 4 * RMAX;
+  constexpr int G = gatesOf(K), N = Vec<T>::N, U = UV * N, RG = 8 * RMAX;
   const int H = s.H;
   alignas(64) T tile[RG * U];
   alignas(64) T sx[G * U] = {}, sh[G * U] = {};
-  for (int g0 = 0; g0 < s.B; g0 += RG) {
-    const int rows = s.B - g0 < RG ? s.B - g0 : RG;
+  const int groups = (s.B + RG - 1) / RG;  // as even as possible
+  for (int i = 0; i < groups; ++i) {
+    const int g0 = s.B * i / groups, rows = s.B * (i + 1) / groups - g0;
     // What the gate math reads of step t comes from memory: ask for it before the product.
     if (s.step)
       for (int r = g0; r < g0 + rows; ++r) {
@@ -106,12 +107,13 @@ void backwardBlock(const BackwardStep<T>& s, const T* panel, int j0) {
 // except the GRU's n columns: dgnPrev (its hidden side carries the factor r).
 template <class T, Kind K, int RMAX, int UV>
 void backwardInput(const BackwardStep<T>& s, const T* panel, int j0) {
-  constexpr int G = gatesOf(K), N = Vec<T>::N, U = UV * N, RG = 4 * RMAX;
+  constexpr int G = gatesOf(K), N = Vec<T>::N, U = UV * N, RG = 8 * RMAX;
   if (!s.dgPrev) return;
   const int H = s.H, GH = G * H;
   alignas(64) T tile[RG * U];
-  for (int g0 = 0; g0 < s.B; g0 += RG) {
-    const int rows = s.B - g0 < RG ? s.B - g0 : RG;
+  const int groups = (s.B + RG - 1) / RG;  // as even as possible
+  for (int i = 0; i < groups; ++i) {
+    const int g0 = s.B * i / groups, rows = s.B * (i + 1) / groups - g0;
     if (K == Kind::Gru) {
       productBlock<T, UV, RMAX>(rows, 2 * H, s.dgPrev + ptrdiff_t(g0) * GH, GH, panel, tile);
       productBlock<T, UV, RMAX>(rows, H, s.dgnPrev + ptrdiff_t(g0) * H, H, panel + 2 * H * U, tile, true);

@@ -61,10 +61,11 @@ static inline void forwardCell(const ForwardStep<T>& s, const T* rec, int U, int
 // product stays in L1 for the gate math.
 template <class T, Kind K, int RMAX, int UV>
 void forwardBlock(const ForwardStep<T>& s, const T* panel, int j0) {
-  constexpr int G = gatesOf(K), N = Vec<T>::N, U = UV * N, C = G * UV, RG = 4 * RMAX;
+  constexpr int G = gatesOf(K), N = Vec<T>::N, U = UV * N, C = G * UV, RG = 8 * RMAX;
   alignas(64) T tile[RG * C * N];
-  for (int g0 = 0; g0 < s.B; g0 += RG) {
-    const int rows = s.B - g0 < RG ? s.B - g0 : RG;
+  const int groups = (s.B + RG - 1) / RG;  // as even as possible
+  for (int i = 0; i < groups; ++i) {
+    const int g0 = s.B * i / groups, rows = s.B * (i + 1) / groups - g0;
     // The input projection of these rows comes from memory: ask for it before the product.
     for (int r = g0; r < g0 + rows; ++r)
       for (int q = 0; q < G; ++q) prefetch(s.gates + ptrdiff_t(r) * G * s.H + q * s.H + j0, U);
