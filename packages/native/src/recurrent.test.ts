@@ -58,6 +58,17 @@ const shapes: Shape[] = [
     lengths: [7, 0, 2, 7, 5, 1, 1, 6, 7, 3, 0, 4, 7],
   },
   { name: "reverse, b_hh only, I1", T: 4, B: 2, I: 1, H: 16, bias: [false, true], reverse: true },
+  // 16 rows or more: two threads split the batch (each runs every step on its rows)
+  {
+    name: "B17 (row chunks), reverse, lengths",
+    T: 5,
+    B: 17,
+    I: 3,
+    H: 9,
+    bias: [true, true],
+    reverse: true,
+    lengths: [5, 0, 3, 5, 1, 2, 5, 4, 0, 5, 5, 3, 1, 2, 4, 5, 5],
+  },
 ];
 
 /** The tolerance of a comparison with the TypeScript kernels: float32 and float64 rounding over T steps. */
