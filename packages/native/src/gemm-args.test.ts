@@ -32,6 +32,9 @@ describe("gemm arguments", () => {
     expect(() => addon.gemm(...withArg(9, 1))).toThrow(/c is read/);
     expect(() => addon.gemm(...withArg(11, 3))).toThrow(/a is read/);
     expect(() => addon.gemm(...withArg(13, 5))).toThrow(/a is read/);
+    // (m - 1) * stride = 2^30 * 2^34 wraps to 0 in 64 bits: it must still count as out of bounds
+    const wraps = [a, 0, 2 ** 34, 1, b, 0, 3, 1, c, 0, 3, 2 ** 30 + 1, 3, 4, false] as GemmArgs;
+    expect(() => addon.gemm(...wraps)).toThrow(/a is read/);
   });
 
   it("throws on non-integer, negative or non-number sizes and offsets", () => {

@@ -85,9 +85,12 @@ struct Span {
   int64_t lo, hi;
 };
 Span span(int64_t off, int64_t rows, int64_t s0, int64_t cols, int64_t s1) {
-  const int64_t d0 = (rows - 1) * s0, d1 = (cols - 1) * s1;
-  return {off + std::min<int64_t>(d0, 0) + std::min<int64_t>(d1, 0),
-          off + std::max<int64_t>(d0, 0) + std::max<int64_t>(d1, 0)};
+  // In 128 bits: rows < 2^31 times |stride| < 2^53 does not fit in 64.
+  const __int128 d0 = __int128(rows - 1) * s0, d1 = __int128(cols - 1) * s1;
+  const __int128 lo = off + std::min<__int128>(d0, 0) + std::min<__int128>(d1, 0);
+  const __int128 hi = off + std::max<__int128>(d0, 0) + std::max<__int128>(d1, 0);
+  constexpr __int128 kFar = __int128(1) << 62;  // past any array: fails the bounds check
+  return {static_cast<int64_t>(std::max(lo, -kFar)), static_cast<int64_t>(std::min(hi, kFar))};
 }
 
 bool inBounds(napi_env env, const char* fn, const char* name, const Array& a, Span s) {
@@ -222,6 +225,11 @@ napi_value PackB(napi_env env, napi_callback_info info) {
     p->f32 = std::make_unique<PackedB<float>>(k, n, at<float>(b.array, b.off), b.s0, b.s1);
   else
     p->f64 = std::make_unique<PackedB<double>>(k, n, at<double>(b.array, b.off), b.s0, b.s1);
+  if (!(p->f32 ? p->f32->ok() : p->f64->ok())) {
+    delete p;
+    napi_throw_range_error(env, nullptr, "packB: out of memory for the packed matrix");
+    return nullptr;
+  }
   napi_value out;
   napi_create_external(env, p, finalizePacked, nullptr, &out);
   napi_type_tag_object(env, out, &kPackedTag);

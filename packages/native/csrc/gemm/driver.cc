@@ -15,6 +15,7 @@
 // Nothing is packed twice, and several tasks per thread keep both cores busy when one of them is
 // slowed by another process.
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 
 #include "gemm/gemm.h"
@@ -38,7 +39,7 @@ constexpr double kDirect = 256;
 constexpr size_t kMaxPackedA = size_t(1) << 22;
 constexpr size_t kParallelPackA = size_t(1) << 16;
 
-int ceilDiv(int a, int b) { return (a + b - 1) / b; }
+int ceilDiv(int a, int b) { return a / b + (a % b != 0); }
 
 // Packed panels of one thread, grown on demand and kept for the next call.
 class Scratch {
@@ -51,6 +52,7 @@ class Scratch {
       std::free(p_);
       p_ = std::aligned_alloc(64, need);
       bytes_ = need;
+      if (p_ == nullptr) std::abort();  // a few MB at most (A is packed in chunks)
     }
     return static_cast<T*>(p_);
   }
@@ -213,8 +215,11 @@ PackedB<T>::PackedB(int k, int n, const T* b, ptrdiff_t bs0, ptrdiff_t bs1)
     : k_(k), n_(n), kernels_(&activeKernels<T>()) {
   const int nr = kernels_->nr, panels = ceilDiv(n, nr);
   data_ = allocPanels<T>(size_t(panels) * nr * k, &bytes_);
-  if (data_ == nullptr) return;
-  const int per = std::max(1, (1 << 16) / std::max(1, k * nr));  // panels per task: ~256 KB
+  if (data_ == nullptr) {
+    bytes_ = 0;
+    return;
+  }
+  const int per = int(std::max<int64_t>(1, (int64_t(1) << 16) / std::max<int64_t>(1, int64_t(k) * nr)));  // ~256 KB
   pool::parallelFor(ceilDiv(panels, per), [&](int task, int) {
     const int j0 = task * per * nr;
     kernels_->packB(k, std::min(per * nr, n - j0), b + ptrdiff_t(j0) * bs1, bs0, bs1,

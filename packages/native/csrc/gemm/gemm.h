@@ -46,6 +46,8 @@ class PackedB {
 
   int k() const { return k_; }
   int n() const { return n_; }
+  // False when the memory for the panels could not be allocated (then it must not be used).
+  bool ok() const { return data_ != nullptr || k_ == 0 || n_ == 0; }
   // Columns per packed panel: column ranges given to gemmPacked start at a multiple of it.
   int panelWidth() const;
   // Bytes held.
