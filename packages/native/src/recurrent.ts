@@ -24,7 +24,9 @@ export type RecurrentKind = "LSTM" | "GRU" | "RNN_TANH" | "RNN_RELU";
  * output (ordinary typed arrays: the garbage collector frees them, nothing to dispose); no output
  * may overlap another array. A bad argument throws a TypeError naming it before anything is read.
  * The products and gate loops run on the GEMM's instruction set (`setGemmIsa`) and on
- * `numThreads()` threads, with the same results, to the bit, on any thread count.
+ * `numThreads()` threads: with 8 batch rows or more per thread, each thread runs the whole time
+ * loop on its share of the batch (no barrier between steps); with fewer, each step's blocks of
+ * hidden units are shared out.
  */
 export interface RecurrentKernels {
   /**
@@ -42,8 +44,8 @@ export interface RecurrentKernels {
    * The forward of one direction: fills y [T, B, H] (zeros past each length), hn and cn [B, H]
    * (cn: LSTM only, else null), and `saved` (what the backward needs; null when no backward will
    * follow). One GEMM projects every step's input; per step, h_{t-1} W_hh^T (W_hh packed once)
-   * and the gate math run in one pass over blocks of hidden units spread across the threads.
-   * bih, bhh may be null (no bias); c0 is null unless kind is "LSTM".
+   * and the gate math run in one pass over blocks of hidden units (the gate math on each block's
+   * product while it is in L1). bih, bhh may be null (no bias); c0 is null unless kind is "LSTM".
    */
   recurrentForward(
     kind: RecurrentKind,
@@ -71,9 +73,9 @@ export interface RecurrentKernels {
    * [B, H] (dcn: LSTM only, else null) and the `saved` array of the forward (with the same x,
    * wih and whh): writes the gradient of each operand into dx [T, B, I], dh0, dc0 [B, H],
    * dwih [G H, I], dwhh [G H, H], dbih, dbhh [G H]; a null one is skipped. Per step one pass
-   * over blocks of hidden units computes dh = dG_{t+1} W_hh and the gate gradients dG_t; then
-   * dX = dG W_ih, dW_ih = dG^T X and dW_hh = dG^T H_prev are one GEMM each over all steps, and
-   * the bias gradients are the column sums of dG.
+   * over blocks of hidden units computes dh = dG_{t+1} W_hh and the gate gradients dG_t (and
+   * dx_{t+1} = dG_{t+1} W_ih); then dW_ih = dG^T X and dW_hh = dG^T H_prev are one GEMM each over
+   * all steps, and the bias gradients are the column sums of dG.
    */
   recurrentBackward(
     kind: RecurrentKind,
