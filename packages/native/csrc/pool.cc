@@ -172,7 +172,10 @@ Pool& pool() {
 
 int numThreads() { return pool().size(); }
 
-void setNumThreads(int n) { pool().resize(n <= 0 ? defaultThreads() : n); }
+void setNumThreads(int n) {
+  if (tThread >= 0) return;  // inside a region the pool is held: resizing it would deadlock
+  pool().resize(n <= 0 ? defaultThreads() : n);
+}
 
 bool inParallelRegion() { return tThread >= 0; }
 

@@ -16,8 +16,8 @@ namespace nabla::pool {
 // The number of threads a parallel region runs on (the caller included), >= 1.
 int numThreads();
 
-// Resizes the pool to n threads (the caller included); n <= 0 restores the default size. Call it
-// from the thread that runs the kernels, never from inside a parallel region.
+// Resizes the pool to n threads (the caller included); n <= 0 restores the default size. Waits
+// for a region running on another thread to finish; does nothing inside a parallel region.
 void setNumThreads(int n);
 
 // True on a thread that is running a task of a parallel region (the caller's or a worker's).
