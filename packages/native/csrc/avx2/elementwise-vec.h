@@ -154,6 +154,8 @@ static inline void store01_n(int32_t* p, MD m, ptrdiff_t n) {
 // float <-> double: the low and high half of a VF as doubles, and two VDs rounded into one VF.
 static inline VD lo(VF a) { return {_mm256_cvtps_pd(_mm256_castps256_ps128(a.v))}; }
 static inline VD hi(VF a) { return {_mm256_cvtps_pd(_mm256_extractf128_ps(a.v, 1))}; }
+// kD floats from memory as doubles.
+static inline VD widen(const float* p) { return {_mm256_cvtps_pd(_mm_loadu_ps(p))}; }
 static inline VF pack(VD l, VD h) {
   return {_mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(l.v)), _mm256_cvtpd_ps(h.v), 1)};
 }

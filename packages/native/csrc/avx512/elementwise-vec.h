@@ -139,6 +139,8 @@ static inline void store01_n(int32_t* p, MD m, ptrdiff_t n) {
 // float <-> double: the low and high half of a VF as doubles, and two VDs rounded into one VF.
 static inline VD lo(VF a) { return {_mm512_cvtps_pd(_mm512_castps512_ps256(a.v))}; }
 static inline VD hi(VF a) { return {_mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a.v), 1)))}; }
+// kD floats from memory as doubles (the conversion reads memory directly: no extract).
+static inline VD widen(const float* p) { return {_mm512_cvtps_pd(_mm256_loadu_ps(p))}; }
 static inline VF pack(VD l, VD h) {
   return {_mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(l.v)), _mm512_cvtpd_ps(h.v), 1)};
 }

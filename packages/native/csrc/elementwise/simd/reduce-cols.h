@@ -45,9 +45,16 @@ void sumColsF32(const void* x, ptrdiff_t rs, ptrdiff_t rows, ptrdiff_t cols, voi
       const float* q = p + r * rs;
       for (ptrdiff_t j = 0; j < w; j += kF) {
         VD l = splat(0.0), h = l, l2 = l, h2 = l;
-        for (int i = 0; i < 8; i += 2) {
-          const VF a = loadCols(q + i * rs + j, w - j), b = loadCols(q + (i + 1) * rs + j, w - j);
-          l = l + lo(a), h = h + hi(a), l2 = l2 + lo(b), h2 = h2 + hi(b);
+        if (w - j >= kF) {  // whole vectors: widened straight from memory
+          for (int i = 0; i < 8; i += 2) {
+            const float *a = q + i * rs + j, *b = a + rs;
+            l = l + widen(a), h = h + widen(a + kD), l2 = l2 + widen(b), h2 = h2 + widen(b + kD);
+          }
+        } else {
+          for (int i = 0; i < 8; i += 2) {
+            const VF a = loadCols(q + i * rs + j, w - j), b = loadCols(q + (i + 1) * rs + j, w - j);
+            l = l + lo(a), h = h + hi(a), l2 = l2 + lo(b), h2 = h2 + hi(b);
+          }
         }
         add(j, l + l2, h + h2);
       }

@@ -13,8 +13,8 @@ void sumRowF32(const void* x, ptrdiff_t n, void* out) {
   VD a0 = splat(0.0), a1 = a0, a2 = a0, a3 = a0;
   ptrdiff_t i = 0;
   for (; i + 2 * kF <= n; i += 2 * kF) {
-    const VF v = load(p + i), w = load(p + i + kF);
-    a0 = a0 + lo(v), a1 = a1 + hi(v), a2 = a2 + lo(w), a3 = a3 + hi(w);
+    a0 = a0 + widen(p + i), a1 = a1 + widen(p + i + kD);
+    a2 = a2 + widen(p + i + 2 * kD), a3 = a3 + widen(p + i + 3 * kD);
   }
   for (; i < n; i += kF) {
     const VF v = n - i >= kF ? load(p + i) : load_n(p + i, n - i);
