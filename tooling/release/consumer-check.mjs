@@ -24,7 +24,9 @@ import { join } from "node:path";
 import { packAll, root } from "./pack.mjs";
 
 const here = join(root, "tooling", "release", "consumer");
-const work = mkdtempSync(join(tmpdir(), "nabla-consumer-"));
+// `--reuse=DIR`: a previous run's folder, its tarballs and installs kept (to iterate on a check).
+const reuse = process.argv.find((a) => a.startsWith("--reuse="))?.slice("--reuse=".length);
+const work = reuse ?? mkdtempSync(join(tmpdir(), "nabla-consumer-"));
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const results = [];
 
@@ -47,6 +49,7 @@ function check(name, fn) {
  */
 function project(name, tarballs, { compile = true } = {}) {
   const dir = join(work, name);
+  if (reuse) return dir;
   if (!existsSync(dir)) {
     mkdirSync(dir);
     writeFileSync(
@@ -67,6 +70,17 @@ function project(name, tarballs, { compile = true } = {}) {
     env: { ...process.env, npm_config_cache: join(work, ".npm-cache") },
   });
   return dir;
+}
+
+/** The tarballs a previous run left in `dir`, as packAll describes them. */
+function packedIn(dir) {
+  return readdirSync(dir)
+    .filter((f) => f.startsWith("nabla"))
+    .map((f) => {
+      const file = join(dir, f);
+      const name = f.startsWith("nablajs-") ? `@nablajs/${f.slice(8).replace(/-\d.*$/, "")}` : "nabla";
+      return { name, file, bytes: statSync(file).size };
+    });
 }
 
 /** Type-checks `file` in `dir` as a consumer would (strict, module nodenext, library types checked), then runs it. */
@@ -97,9 +111,10 @@ function typecheckAndRun(dir, file) {
 }
 
 console.log("packing the public packages");
-const packs = packAll(join(work, "packs"));
+const packs = reuse ? packedIn(join(work, "packs")) : packAll(join(work, "packs"));
 const napi = join(root, "node_modules", ".pnpm", "node-addon-api@8.9.2", "node_modules", "node-addon-api");
-execFileSync("npm", ["pack", "--pack-destination", join(work, "packs"), napi], { stdio: "ignore" });
+if (!reuse)
+  execFileSync("npm", ["pack", "--pack-destination", join(work, "packs"), napi], { stdio: "ignore" });
 const tgz = (name) => {
   if (name === "node-addon-api")
     return join(
@@ -165,38 +180,52 @@ check("(d) a browser bundle of a training script runs in headless Chromium on wa
     { cwd: umbrella, stdio: "pipe" },
   );
   const bytes = statSync(outfile).size;
-  const result = runInChromium(umbrella);
+  const { result } = runInChromium(umbrella, null);
   if (result.backend !== "wasm" || !(result.last < result.first)) throw new Error(JSON.stringify(result));
   return `bundle ${(bytes / 1024).toFixed(0)} kB minified, ${JSON.stringify(result)}`;
 });
+check("(d') a page whose CSP forbids WebAssembly falls back to js and says why, once", () => {
+  const { result, warnings } = runInChromium(umbrella, "script-src 'self'");
+  const said = warnings.filter((w) => w.startsWith("nabla:"));
+  const reason = result.unavailable.find((u) => u.name === "wasm")?.reason ?? "";
+  if (result.backend !== "js" || said.length !== 1 || !reason.includes("wasm-unsafe-eval"))
+    throw new Error(JSON.stringify({ result, warnings }));
+  return said[0];
+});
 
-/** Serves `dir` on localhost and reads the result the bundle leaves on <body>. */
-function runInChromium(dir) {
+/**
+ * Serves `dir` on localhost (with the Content-Security-Policy `csp`, if any) and reads the result
+ * the bundle leaves on <body> and the console warnings.
+ */
+function runInChromium(dir, csp) {
   const script = `
     import { chromium } from "playwright-core";
     import { createServer } from "node:http";
     import { readFileSync } from "node:fs";
     const server = createServer((req, res) => {
       if (req.url === "/bundle.js") { res.setHeader("content-type", "text/javascript"); res.end(readFileSync(${JSON.stringify(join(dir, "bundle.js"))})); return; }
+      if (${JSON.stringify(csp)}) res.setHeader("content-security-policy", ${JSON.stringify(csp)});
       res.setHeader("content-type", "text/html"); res.end('<!doctype html><script type="module" src="/bundle.js"></script>');
     }).listen(0, "127.0.0.1", async () => {
       const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
       const page = await browser.newPage();
       const errors = [];
+      const warnings = [];
       page.on("pageerror", (e) => errors.push(e.message));
+      page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
       await page.goto("http://127.0.0.1:" + server.address().port + "/");
       await page.waitForSelector("body[data-result]", { timeout: 60000 }).catch(() => {});
       const result = await page.evaluate(() => document.body.dataset.result ?? null);
-      console.log(JSON.stringify({ result: result && JSON.parse(result), errors }));
+      console.log(JSON.stringify({ result: result && JSON.parse(result), errors, warnings }));
       await browser.close(); server.close();
     });`;
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
     cwd: root,
     stdio: "pipe",
   });
-  const { result, errors } = JSON.parse(out.toString().trim().split("\n").pop());
+  const { result, errors, warnings } = JSON.parse(out.toString().trim().split("\n").pop());
   if (errors.length > 0 || result === null) throw new Error(`page errors: ${errors.join("; ")}`);
-  return result;
+  return { result, warnings };
 }
 
 const failed = results.filter((r) => !r.ok).length;

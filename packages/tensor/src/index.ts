@@ -1,12 +1,12 @@
 import { setBackend } from "./backend/backend.js";
 import { chooseBackend } from "./backend/choose.js";
 import { jsBackend } from "./backend/js/index.js";
-import { createWasmBackend } from "./backend/wasm/index.js";
+import { wasmBackendOrReason } from "./backend/wasm/index.js";
 
 // The TypeScript backend runs everywhere; WebAssembly SIMD replaces it where it validates (the
 // Node entry, node.ts, then offers the native addon). NABLA_BACKEND=native|wasm|js forces one.
 setBackend(jsBackend);
-chooseBackend("wasm", () => createWasmBackend() ?? "WebAssembly SIMD does not validate in this runtime");
+chooseBackend("wasm", wasmBackendOrReason);
 
 export { detectAnomaly } from "./autograd/anomaly.js";
 export { type BackwardOptions, backward, gradients, retainGrad } from "./autograd/backward.js";
@@ -15,12 +15,18 @@ export {
   type CustomContext,
   type CustomForwardResult,
   type CustomGradOptions,
+  type CustomJvp,
+  type CustomJvpContext,
   customGrad,
+  MissingJvpError,
 } from "./autograd/custom-grad.js";
 export { type RunOptions, reachesLeaf, runBackward, sumToShape } from "./autograd/engine.js";
+export { copyTangents } from "./autograd/forward.js";
 export { enableGrad, gradMode, isGradEnabled, noGrad } from "./autograd/grad-mode.js";
 export {
   type GradNode,
+  type Jvp,
+  type MultiJvp,
   type MultiPrimitive,
   type MultiVjp,
   multiPrimitive,
@@ -31,6 +37,7 @@ export {
   type Vjp,
   type VjpContext,
 } from "./autograd/node.js";
+export { pushforward } from "./autograd/pushforward.js";
 export type {
   Backend,
   BinaryOp,

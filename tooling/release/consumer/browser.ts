@@ -1,5 +1,16 @@
 // (d) A training script bundled for the browser (esbuild): the default entry, the wasm backend.
-import { Adam, crossEntropy, Embedding, Generator, getBackend, Linear, LSTM, randint, reshape } from "nabla";
+import {
+  Adam,
+  backendStatus,
+  crossEntropy,
+  Embedding,
+  Generator,
+  getBackend,
+  Linear,
+  LSTM,
+  randint,
+  reshape,
+} from "nabla";
 
 const g = new Generator(2);
 const [vocab, T, B] = [20, 16, 4];
@@ -23,6 +34,7 @@ for (let step = 0; step < 20; step++) {
 }
 document.body.dataset.result = JSON.stringify({
   backend: getBackend().name,
+  unavailable: backendStatus().unavailable,
   first: losses[0],
   last: losses[19],
 });

@@ -15,16 +15,20 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The compiled kernels, or null where WebAssembly SIMD does not validate. */
-export function instantiateKernels(): Kernels | null {
-  if (typeof WebAssembly !== "object") return null;
+/**
+ * The compiled kernels, or why they cannot run here: no WebAssembly, no SIMD, or a page whose
+ * Content-Security-Policy forbids compiling WebAssembly (it needs 'wasm-unsafe-eval').
+ */
+export function instantiateKernels(): Kernels | string {
+  if (typeof WebAssembly !== "object") return "this runtime has no WebAssembly";
   try {
     const bytes = decodeBase64(kernelsBase64);
-    if (!WebAssembly.validate(bytes)) return null;
+    if (!WebAssembly.validate(bytes)) return "WebAssembly SIMD does not validate in this runtime";
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort: () => {} } });
     return instance.exports as unknown as Kernels;
-  } catch {
-    return null;
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return `WebAssembly cannot be compiled here (${why}); a Content-Security-Policy must allow 'wasm-unsafe-eval'`;
   }
 }
 

@@ -18,8 +18,14 @@ const MIN_WORK = 8 * 8 * 8;
  * WebAssembly SIMD does not validate.
  */
 export function createWasmBackend(): Backend | null {
+  const b = wasmBackendOrReason();
+  return typeof b === "string" ? null : b;
+}
+
+/** The WebAssembly backend, or why it cannot run here (no SIMD, a CSP that forbids compiling). */
+export function wasmBackendOrReason(): Backend | string {
   const kernels = instantiateKernels();
-  if (kernels === null) return null;
+  if (typeof kernels === "string") return kernels;
   const scratch = new Scratch(kernels.memory);
   const gemm = new WasmGemm(kernels, scratch);
   const matmul = (a: View, b: View, out: TypedArray): void => {
