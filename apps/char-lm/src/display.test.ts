@@ -2,6 +2,7 @@ import { Tensor } from "@nablajs/tensor";
 import { describe, expect, it } from "vitest";
 import { svgChart, textChart } from "./plot.js";
 import { Progress } from "./progress.js";
+import { renderReport } from "./report.js";
 import { packState, unpackState } from "./state-pack.js";
 
 function sink(isTTY: boolean) {
@@ -65,6 +66,33 @@ describe("charts", () => {
     expect(svg.match(/<path /g)?.length).toBe(1); // the single validation point is a dot
     expect(svg.match(/<circle /g)?.length).toBe(1);
     expect(svg).toContain(">train<");
+  });
+});
+
+describe("report.html", () => {
+  it("plots the share of steps clipped on a 0-1 axis, even when no step was clipped", () => {
+    const records = [1, 2, 3].map((step) => ({
+      kind: "train" as const,
+      step,
+      loss: 4 - step / 10,
+      lr: 0.003,
+      gradNorm: 0.5,
+      clipped: false,
+      gradNorms: { "a.weight": 0.3, "b.weight": 0.4 },
+      charsPerSec: 1000,
+      backend: "js",
+      elapsed: step,
+    }));
+    const html = renderReport(records, { title: "t", clip: 5, summary: [["backend", "js"]] });
+    const clipped = html.slice(
+      html.indexOf("<title>Fraction of steps clipped"),
+      html.indexOf("<title>Gradient norm of each"),
+    );
+    expect(clipped).toContain(">1.0</text>");
+    expect(clipped).toContain(">0.0</text>");
+    expect(clipped).not.toContain(">-0.2</text>");
+    expect(html.match(/<svg /g)?.length).toBe(5);
+    expect(html).toContain('<html lang="en">');
   });
 });
 

@@ -17,6 +17,8 @@ export interface ChartOptions {
   logY?: boolean;
   width?: number;
   height?: number;
+  /** A fixed y range (a fraction's [0, 1], say) instead of the data's. */
+  yRange?: [number, number];
 }
 
 function finite(series: readonly Series[], logY = false): [number, number][] {
@@ -87,7 +89,9 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
  * a legend, and margins wide enough that no label is clipped.
  */
 export function svgChart(series: readonly Series[], opts: ChartOptions = {}): string {
-  const [W, H, L, R, T, B] = [opts.width ?? 720, opts.height ?? 380, 68, 36, 40, 52];
+  // Many series get their legend in a right margin of its own, off the lines.
+  const aside = series.length > 3;
+  const [W, H, L, R, T, B] = [opts.width ?? 720, opts.height ?? 380, 68, aside ? 180 : 36, 40, 52];
   const [x0, x1, ...ys] = extent(series);
   let [y0, y1] = ys as [number, number];
   const logY = opts.logY === true && finite(series, true).length > 0;
@@ -98,7 +102,7 @@ export function svgChart(series: readonly Series[], opts: ChartOptions = {}): st
     [y0, y1] = [yTicks[0]!, yTicks.at(-1)!];
     if (y0 === y1) y1 = y0 * 10;
   } else {
-    [y0, y1] = niceDomain(y0, y1, 5);
+    [y0, y1] = opts.yRange ?? niceDomain(y0, y1, 5);
     yTicks = niceTicks(y0, y1, 5);
   }
   const xTicks = niceTicks(x0, x1, 6).filter((x) => x >= x0 && x <= x1);
@@ -153,8 +157,9 @@ export function svgChart(series: readonly Series[], opts: ChartOptions = {}): st
         `<circle cx="${sx(pts[0]![0]).toFixed(1)}" cy="${sy(pts[0]![1]).toFixed(1)}" r="3" fill="${color}"/>`,
       );
     }
-    parts.push(`<rect x="${W - R - 190}" y="${T + 8 + k * 18}" width="14" height="3" fill="${color}"/>`);
-    parts.push(`<text x="${W - R - 170}" y="${T + 13 + k * 18}">${esc(s.name)}</text>`);
+    const lx = aside ? W - R + 12 : W - R - 190;
+    parts.push(`<rect x="${lx}" y="${T + 8 + k * 18}" width="14" height="3" fill="${color}"/>`);
+    parts.push(`<text x="${lx + 20}" y="${T + 13 + k * 18}">${esc(s.name)}</text>`);
   });
   parts.push("</svg>");
   return parts.join("\n");

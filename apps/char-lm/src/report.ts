@@ -120,6 +120,7 @@ export function renderReport(
       xLabel: "step",
       yLabel: "fraction",
       height: 260,
+      yRange: [0, 1],
     }),
     svgChart(h.perParam, {
       title: "Gradient norm of each parameter tensor",

@@ -14,8 +14,10 @@ describe("axis ticks", () => {
       tickLabel(1500, 500),
       tickLabel(0.25, 0.05),
       tickLabel(0.001, 0.001),
-      tickLabel(1e-4, 1e-4),
-    ]).toEqual(["1,500", "0.25", "0.001", "1e-4"]);
+      tickLabel(0.001, 5e-4),
+      tickLabel(5e-4, 5e-4),
+      tickLabel(1e-5, 1e-5),
+    ]).toEqual(["1,500", "0.25", "0.001", "0.0010", "0.0005", "1e-5"]);
   });
 
   it("label an SVG chart with round values, none outside the picture", () => {

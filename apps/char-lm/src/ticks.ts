@@ -42,10 +42,13 @@ function round(v: number, step: number): number {
   return Number(v.toFixed(Math.min(20, digits)));
 }
 
-/** A tick label: integers as they are (1,500 with a separator), small steps with enough digits, powers of ten as 1e-3. */
+/**
+ * A tick label: integers with a thousands separator, fractions with the digits the step needs
+ * (0.0005, 0.0010, ... for a step of 5e-4), exponents only past four decimals or a million.
+ */
 export function tickLabel(v: number, step = 1): string {
-  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) return v.toExponential(0).replace("e+", "e");
+  if (v !== 0 && (step < 1e-4 || Math.abs(v) >= 1e6)) return v.toExponential(0).replace("e+", "e");
   if (Number.isInteger(v) && step >= 1) return v.toLocaleString("en-US");
-  const digits = Math.max(0, -Math.floor(Math.log10(step)));
+  const digits = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
   return v.toFixed(Math.min(6, digits));
 }
