@@ -20,7 +20,12 @@ if (!available && process.env.CI)
 
 const shakespeare = readFileSync(defaultCorpus, "utf8").slice(0, 20_000);
 
-describe.skipIf(!available)("web demo in headless Chromium", () => {
+// The page always trains on wasm, whatever backend Node runs: CI runs the suite once per backend,
+// and the browser needs only one of those runs.
+const nodeBackend = process.env.NABLA_BACKEND;
+const once = nodeBackend === undefined || nodeBackend === "" || nodeBackend === "wasm";
+
+describe.skipIf(!available || !once)("web demo in headless Chromium", () => {
   let server: Server;
   let url: string;
   let browser: Browser;
@@ -77,7 +82,7 @@ describe.skipIf(!available)("web demo in headless Chromium", () => {
   async function settings(page: Page, s: Record<string, string>): Promise<void> {
     for (const [id, v] of Object.entries(s)) await page.fill(`#${id}`, v);
   }
-  const small = { hidden: "24", steps: "60", batch: "8", seq: "32", lr: "0.01" };
+  const small = { hidden: "24", steps: "40", batch: "8", seq: "32", lr: "0.01" };
 
   it("trains a GRU on pasted text with live loss and gradient-health charts, stops, and generates new text each click", async () => {
     const { page, problems } = await open();
@@ -87,14 +92,14 @@ describe.skipIf(!available)("web demo in headless Chromium", () => {
     await settings(page, { ...small, steps: "5000" });
     await page.click("#train");
     await page.waitForFunction(
-      () => Number(document.querySelector("#step")?.textContent?.split(" ")[0]) >= 40,
+      () => Number(document.querySelector("#step")?.textContent?.split(" ")[0]) >= 25,
       null,
       { timeout: 60_000 },
     );
     await page.click("#stop");
     await page.waitForSelector("body[data-state='idle']");
     const done = Number(await page.getAttribute("body", "data-done"));
-    expect(done).toBeGreaterThanOrEqual(40);
+    expect(done).toBeGreaterThanOrEqual(25);
     expect(done).toBeLessThan(5000);
     expect(Number(await page.textContent("#val"))).toBeGreaterThan(0); // evaluated on stopping
     expect(await page.textContent("#model")).toMatch(/GRU .* wasm/);
@@ -151,7 +156,7 @@ describe.skipIf(!available)("web demo in headless Chromium", () => {
     await page.screenshot({ path: join(shots, "errors.png"), fullPage: true });
     await page.fill("#text", shakespeare);
     await page.click("#train");
-    await page.waitForSelector("body[data-done='60']", { timeout: 60_000 });
+    await page.waitForSelector("body[data-done='40']", { timeout: 60_000 });
     expect(Number(await page.textContent("#val"))).toBeLessThan(Math.log(60));
     expect(problems).toEqual([]);
   }, 90_000);
