@@ -11,6 +11,8 @@ const notMethods = new Set([
   ...["gradients", "runBackward", "sumToShape", "customGrad", "detectAnomaly", "multiPrimitive"],
   ...["reachesLeaf", "contiguousData", "checkIndices", "backendStatus"],
   ...["recordMulti"],
+  // forward mode's entry points
+  ...["pushforward", "copyTangents", "MissingJvpError"],
   // scalar float32 math for kernels
   ...["expf", "tanhf", "sigmoidf"],
   // these take a list of tensors (a decision recorded in the README)

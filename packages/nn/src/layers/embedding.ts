@@ -22,11 +22,16 @@ export interface EmbeddingOptions extends RandomLayerOptions {
   paddingIdx?: number;
 }
 
-// d embedding(W, i) = the rows of g added back at their indices, except those that read paddingIdx.
-const paddedRule = primitive<number>("embedding", (g, [w, idx], _, pad) => {
-  const kept = where(unsqueeze(eq(idx!, pad), -1), 0, g);
-  return [indexAdd(zeros(w!.shape, { dtype: g.dtype }), 0, idx!, kept), null];
-});
+// d embedding(W, i) = the rows of g added back at their indices, except those that read paddingIdx;
+// the tangent is the rows of dW at the indices, zero where they read paddingIdx (the transpose).
+const paddedRule = primitive<number>(
+  "embedding",
+  (g, [w, idx], _, pad) => {
+    const kept = where(unsqueeze(eq(idx!, pad), -1), 0, g);
+    return [indexAdd(zeros(w!.shape, { dtype: g.dtype }), 0, idx!, kept), null];
+  },
+  ([dw], [, idx], _, pad) => where(unsqueeze(eq(idx!, pad), -1), 0, indexSelect(dw!, 0, idx!)),
+);
 
 /** A padding index normalised into [0, num), as PyTorch (-1 is the last row). */
 function normPadding(op: string, num: number, paddingIdx: number | null | undefined): number | null {

@@ -14,7 +14,11 @@ export interface BackwardOptions {
 }
 
 // d copy(x) = dx
-const copyRule = primitive("copy", (g) => [g]);
+const copyRule = primitive(
+  "copy",
+  (g) => [g],
+  ([dx]) => dx!,
+);
 
 /** A copy of `t` in fresh contiguous storage, recorded when recording is on (so it stays differentiable). */
 function copyOf(t: Tensor): Tensor {

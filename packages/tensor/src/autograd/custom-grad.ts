@@ -1,6 +1,7 @@
 import { zeros } from "../create.js";
 import { detach } from "../ops/view.js";
 import { Tensor } from "../tensor.js";
+import { hasTangent, withoutTangents } from "./forward.js";
 import { gradMode, noGrad } from "./grad-mode.js";
 import { multiPrimitive, primitive, record, recordMulti, type VjpContext } from "./node.js";
 
@@ -28,8 +29,44 @@ export type CustomBackward<O, S = undefined> = (
   ctx: CustomContext<S>,
 ) => (Tensor | null)[];
 
+/** What a custom op's tangent rule is told: what its forward saved. */
+export interface CustomJvpContext<S = undefined> {
+  /** The value the forward returned as `saved` (undefined when it returned its outputs alone). */
+  readonly saved: S;
+}
+
+/**
+ * The forward-mode rule of a custom op, J t: the tangents of the inputs (`null` where an input
+ * has none: a zero), the inputs and the outputs in; the tangent of the output out (an array, one
+ * per output, when the forward returns several; `null` for a zero). Written with tensor ops, so
+ * that it differentiates again.
+ */
+export type CustomJvp<O, S = undefined> = (
+  tangents: readonly (Tensor | null)[],
+  inputs: readonly Tensor[],
+  outputs: O,
+  ctx: CustomJvpContext<S>,
+) => O extends Tensor ? Tensor | null : (Tensor | null)[];
+
+/**
+ * Thrown when forward mode (`jvp`, `jacfwd`) reaches a custom op that has no tangent rule. The
+ * transforms that choose their mode (`jacobian`, `hessian`, `hvp`) catch it and use reverse mode.
+ */
+export class MissingJvpError extends Error {
+  /** The custom op's name. */
+  readonly op: string;
+
+  constructor(op: string) {
+    super(
+      `${op}: forward mode (jvp, jacfwd) reached this custom op, which has no tangent rule; give it one, customGrad(forward, backward, { name: "${op}", jvp: (tangents, inputs, outputs) => J t }), or use reverse mode (vjp, jacrev)`,
+    );
+    this.name = "MissingJvpError";
+    this.op = op;
+  }
+}
+
 /** Options of `customGrad`. */
-export interface CustomGradOptions {
+export interface CustomGradOptions<O = any, S = any> {
   /** The op's name in errors and in `gradFn` (default "customGrad"). */
   name?: string;
   /**
@@ -41,6 +78,11 @@ export interface CustomGradOptions {
    * for it and skips the check: for a linear op, whose gradient does not depend on its inputs.
    */
   differentiable?: boolean;
+  /**
+   * The op's tangent rule, for forward mode (`jvp`, `jacfwd`, forward-over-reverse Hessians).
+   * Without one, forward mode through the op throws a `MissingJvpError` naming it.
+   */
+  jvp?: CustomJvp<O, S>;
 }
 
 function checkGrads(name: string, grads: unknown, inputs: readonly Tensor[]): (Tensor | null)[] {
@@ -70,8 +112,10 @@ function checkDifferentiable(
   probe: () => (Tensor | null)[],
   inputs: readonly Tensor[],
 ): void {
-  if (opts.differentiable === true || !inputs.some((x) => x.requiresGrad)) return;
-  const what = "a higher-order derivative (createGraph: hessian, hvp, grad of grad) passes through this op";
+  // Differentiated again: recorded for reverse mode, or carrying a tangent (jvp of grad).
+  const live = (t: Tensor) => (gradMode.enabled && t.requiresGrad) || hasTangent([t]);
+  if (opts.differentiable === true || !inputs.some(live)) return;
+  const what = "a higher-order derivative (hessian, hvp, grad of grad, jvp of grad) passes through this op";
   if (opts.differentiable === false)
     throw new Error(
       `${name}: the op was declared first-order only ({ differentiable: false }), but ${what}; write its backward with tensor ops and drop that option.`,
@@ -79,7 +123,7 @@ function checkDifferentiable(
   const gs = probe();
   inputs.forEach((x, i) => {
     const g = gs[i];
-    if (!x.requiresGrad || g === null || g === undefined || g.requiresGrad) return;
+    if (!live(x) || g === null || g === undefined || live(g)) return;
     throw new Error(
       `${name}: ${what}, but its backward computes the gradient for input ${i} from the input's values outside tensor ops (or under noGrad), so the second derivative would silently be wrong. Write its backward with tensor ops (they are recorded when ctx.createGraph is true), or, if this gradient truly does not depend on the inputs (a linear op), create the op with customGrad(forward, backward, { name: "${name}", differentiable: true }).`,
     );
@@ -111,22 +155,23 @@ function checkOutputs(name: string, result: unknown): Tensor[] {
  * backward runs once per pass, after every output that was reached, and gets zeros for the
  * outputs that were not. A forward may also return `{ outputs, saved }`: `saved` (what a fused
  * kernel keeps for its backward) reaches the backward as `ctx.saved` and is freed with the graph.
- * Gradients may keep a broadcast shape; the engine sums them back. With
- * nothing to record (noGrad, or no input requires a gradient) the forward's results are returned
- * as they are.
+ * Gradients may keep a broadcast shape; the engine sums them back. `options.jvp` gives the op's
+ * tangent rule for forward mode (without it, forward mode through the op is an error naming it).
+ * With nothing to record (noGrad, or no input requires a gradient, and no input carries a
+ * tangent) the forward's results are returned as they are.
  *
  * @example
  * // softplus(x) = log(1 + e^x); d softplus = sigmoid(x) dx
  * const softplus = customGrad(
  *   (x: Tensor) => x.exp().add(1).log(),
  *   (g, [x]) => [g.mul(x!.sigmoid())],
- *   { name: "softplus" },
+ *   { name: "softplus", jvp: ([dx], [x]) => dx!.mul(x!.sigmoid()) },
  * );
  */
 export function customGrad<O extends Tensor | Tensor[], S = undefined>(
   forward: (...inputs: Tensor[]) => CustomForwardResult<O, S>,
   backward: CustomBackward<O, S>,
-  options: string | CustomGradOptions = {},
+  options: string | CustomGradOptions<O, S> = {},
 ): (...inputs: Tensor[]) => O {
   const opts = typeof options === "string" ? { name: options } : options;
   const name = opts.name ?? "customGrad";
@@ -143,23 +188,34 @@ export function customGrad<O extends Tensor | Tensor[], S = undefined>(
     }
     return checkGrads(name, backward(grads, inputs, outs, ctx), inputs);
   };
-  const single = primitive<S>(name, (g, inputs, out, saved, ctx) =>
-    run(g as O, inputs, out as O, saved, ctx),
+  const tangent = (ts: readonly (Tensor | null)[], inputs: readonly Tensor[], outs: O, saved: S) => {
+    if (opts.jvp === undefined) throw new MissingJvpError(name);
+    return opts.jvp(ts, inputs, outs, { saved });
+  };
+  const single = primitive<S>(
+    name,
+    (g, inputs, out, saved, ctx) => run(g as O, inputs, out as O, saved, ctx),
+    (ts, inputs, out, saved) => tangent(ts, inputs, out as O, saved) as Tensor | null,
   );
-  const multi = multiPrimitive<S>(name, (gs, inputs, outs, saved, ctx) => {
-    const full = gs.map((g, i) => g ?? zeros(outs[i]!.shape, { dtype: outs[i]!.dtype }));
-    return run(full as O, inputs, outs as O, saved, ctx);
-  });
+  const multi = multiPrimitive<S>(
+    name,
+    (gs, inputs, outs, saved, ctx) => {
+      const full = gs.map((g, i) => g ?? zeros(outs[i]!.shape, { dtype: outs[i]!.dtype }));
+      return run(full as O, inputs, outs as O, saved, ctx);
+    },
+    (ts, inputs, outs, saved) => tangent(ts, inputs, outs as O, saved) as (Tensor | null)[],
+  );
   return (...inputs: Tensor[]): O => {
     inputs.forEach((x, i) => {
       if (!(x instanceof Tensor)) throw new Error(`${name}: input ${i} must be a Tensor`);
     });
-    const returned = noGrad(() => forward(...inputs));
+    // The forward is not differentiated: the op's own rules are its derivatives.
+    const returned = noGrad(() => withoutTangents(() => forward(...inputs)));
     const stateful = isSaving(returned);
     const result = (stateful ? returned.outputs : returned) as O;
     const saved = (stateful ? returned.saved : undefined) as S;
     const outs = checkOutputs(name, result);
-    if (!gradMode.enabled || !inputs.some((x) => x.requiresGrad)) return result;
+    if (!(gradMode.enabled && inputs.some((x) => x.requiresGrad)) && !hasTangent(inputs)) return result;
     // Fresh tensor objects: the forward may return an input, or one tensor twice.
     if (!Array.isArray(result)) return record(single, inputs, detach(result as Tensor), saved) as O;
     return recordMulti(multi, inputs, outs.map(detach), saved) as O;

@@ -5,6 +5,7 @@ import { reshape } from "../ops/view.js";
 import { shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkForward, checkGradient } from "./anomaly.js";
+import { forward, hasTangent } from "./forward.js";
 import { enableGrad, gradMode, noGrad } from "./grad-mode.js";
 import type { GradNode } from "./node.js";
 
@@ -133,7 +134,13 @@ export function runBackward(
 ): Map<Tensor, Tensor> {
   const createGraph = opts.createGraph ?? false;
   const retainGraph = opts.retainGraph ?? createGraph;
-  const ctx = { createGraph };
+  const recorded = { createGraph: true };
+  const plain = { createGraph: false };
+  /** A rule's result is differentiated again when the pass is recorded or a tangent reaches it. */
+  const ctxOf = (node: GradNode, more: readonly (Tensor | null)[]) =>
+    createGraph || (forward.levels.length !== 0 && (hasTangent(node.inputs!) || hasTangent(more)))
+      ? recorded
+      : plain;
   const keep = new Set(opts.keep);
   const kept = new Map<Tensor, Tensor>();
   const grads = new Map<Tensor, Tensor>();
@@ -174,7 +181,10 @@ export function runBackward(
         if (gs === undefined) continue;
         parked.delete(v);
         if (v.inputs === null) throw freedError(v);
-        if (v.prim.multi) pass(v, v.outputs![0]!, v.prim.vjp(gs, v.inputs, v.outputs!, v.attrs, ctx));
+        if (v.prim.multi) {
+          const ctx = ctxOf(v, [...gs, ...v.outputs!]);
+          pass(v, v.outputs![0]!, v.prim.vjp(gs, v.inputs, v.outputs!, v.attrs, ctx));
+        }
         continue;
       }
       let g = grads.get(v);
@@ -193,7 +203,7 @@ export function runBackward(
         continue;
       }
       if (node.inputs === null) throw freedError(node);
-      if (!node.prim.multi) pass(node, v, node.prim.vjp(g, node.inputs, v, node.attrs, ctx));
+      if (!node.prim.multi) pass(node, v, node.prim.vjp(g, node.inputs, v, node.attrs, ctxOf(node, [g, v])));
     }
   };
   if (createGraph) enableGrad(run);

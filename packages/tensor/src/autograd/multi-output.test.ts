@@ -10,17 +10,21 @@ const exact = { rtol: 1e-13, atol: 1e-15 };
 
 /** [sin x, cos x, x^2] as ONE recorded node whose rule logs the cotangents it receives. */
 function trio(log: (readonly (Tensor | null)[])[]) {
-  const prim = T.multiPrimitive("trio", (gs, [x]) => {
-    log.push(gs);
-    let g: Tensor | null = null;
-    const acc = (t: Tensor) => {
-      g = g === null ? t : T.add(g, t);
-    };
-    if (gs[0]) acc(T.mul(gs[0], T.cos(x!))); // d sin = cos dx
-    if (gs[1]) acc(T.neg(T.mul(gs[1], T.sin(x!)))); // d cos = -sin dx
-    if (gs[2]) acc(T.mul(gs[2], T.mul(x!, 2))); // d x^2 = 2x dx
-    return [g];
-  });
+  const prim = T.multiPrimitive(
+    "trio",
+    (gs, [x]) => {
+      log.push(gs);
+      let g: Tensor | null = null;
+      const acc = (t: Tensor) => {
+        g = g === null ? t : T.add(g, t);
+      };
+      if (gs[0]) acc(T.mul(gs[0], T.cos(x!))); // d sin = cos dx
+      if (gs[1]) acc(T.neg(T.mul(gs[1], T.sin(x!)))); // d cos = -sin dx
+      if (gs[2]) acc(T.mul(gs[2], T.mul(x!, 2))); // d x^2 = 2x dx
+      return [g];
+    },
+    ([dx], [x]) => [T.mul(dx!, T.cos(x!)), T.neg(T.mul(dx!, T.sin(x!))), T.mul(dx!, T.mul(x!, 2))],
+  );
   return (x: Tensor): Tensor[] => {
     const outs = T.noGrad(() => [T.sin(x), T.cos(x), T.square(x)]);
     return T.recordMulti(prim, [x], outs, undefined) as Tensor[];
@@ -113,5 +117,17 @@ describe("a several-output op is one node", () => {
     const loss = T.sum(T.add(a!, b!));
     loss.backward();
     expect(() => loss.backward()).toThrow(/graph through '(add|sum|trio)' was already freed/);
+  });
+});
+
+describe("the several-output node in forward mode", () => {
+  it("its tangent rule gives one tangent per output, as the composed ops do", () => {
+    const x = T.tensor([0.3, -1.2, 2], f64);
+    const dx = T.tensor([1, 0.5, -2], f64);
+    const run = (make: (x: Tensor) => Tensor[]) => T.pushforward(make, [x], [[dx]]).tangents[0]!;
+    const [fused, ref] = [run(trio([])), run(composed)];
+    fused.forEach((t, i) => {
+      assertAllClose(t!, ref[i]!, exact);
+    });
   });
 });

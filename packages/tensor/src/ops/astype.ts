@@ -3,8 +3,13 @@ import { allocate, assertDType, type DType, isFloat } from "../dtype.js";
 import { Tensor } from "../tensor.js";
 import { assertTensor, backend } from "./util.js";
 
-// d astype(x) = astype(dx) back to x's dtype; casts from or to integers carry no gradient.
-const rule = primitive("astype", (g, [x]) => [isFloat(x!.dtype) ? astype(g, x!.dtype) : null]);
+// d astype(x) = astype(dx): the gradient is cast back to x's dtype, the tangent on to the output's;
+// casts from or to integers carry no derivative.
+const rule = primitive(
+  "astype",
+  (g, [x]) => [isFloat(x!.dtype) ? astype(g, x!.dtype) : null],
+  ([dx], _, out) => astype(dx!, out.dtype),
+);
 
 /** A copy of `x` converted to `dtype` (returns `x` itself when it already has that dtype). */
 export function astype(x: Tensor, dtype: DType): Tensor {

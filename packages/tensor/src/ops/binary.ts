@@ -16,34 +16,86 @@ function winnerMask(a: Tensor, b: Tensor, op: "gt" | "lt"): Tensor {
   return add(astype(compare(op, a, b), a.dtype), mul(astype(compare("eq", a, b), a.dtype), 0.5));
 }
 
-// Gradients keep the broadcast shape; the engine sums them back to each input's shape.
+/** The sum of two tangents, `null` standing for a zero one (an input with no tangent). */
+export function plus(a: Tensor | null | undefined, b: Tensor | null | undefined): Tensor | null {
+  if (!a) return b ?? null;
+  return b ? add(a, b) : a;
+}
+
+// Reverse rules get the cotangent g; their gradients keep the broadcast shape (the engine sums
+// them back to each input's shape). Forward rules get the tangents da, db (null for none); the
+// ops broadcast them, and forward mode expands a lone da to the output's shape.
 const rules: { [P in Arith]: Primitive } = {
-  add: primitive("add", (g) => [g, g]), // d(a + b) = da + db
-  sub: primitive("sub", (g, [, b]) => [g, b!.requiresGrad ? neg(g) : null]), // d(a - b) = da - db
-  mul: primitive("mul", (g, [a, b]) => [
-    a!.requiresGrad ? mul(g, b!) : null, // d(ab) = b da + a db
-    b!.requiresGrad ? mul(g, a!) : null,
-  ]),
-  div: primitive("div", (g, [a, b], out) => [
-    a!.requiresGrad ? div(g, b!) : null, // d(a/b) = da/b - (a/b^2) db
-    b!.requiresGrad ? neg(div(mul(g, out), b!)) : null,
-  ]),
-  pow: primitive("pow", (g, [a, b], out) => [
-    // d(a^b) = b a^(b-1) da + a^b log(a) db
-    // NOTE: as in PyTorch, the first term is 0 where b = 0 even at a = 0 (0 * 0^-1 would give NaN),
-    // and the second is 0 where a = 0 and b >= 0 (0^b log 0 would give 0 * -inf = NaN).
-    a!.requiresGrad ? where(eq(b!, 0), 0, mul(g, mul(b!, pow(a!, sub(b!, 1))))) : null,
-    b!.requiresGrad ? where(mul(eq(a!, 0), ge(b!, 0)), 0, mul(g, mul(out, log(a!)))) : null,
-  ]),
-  maximum: primitive("maximum", (g, [a, b]) => {
-    const m = winnerMask(a!, b!, "gt"); // ties split the gradient evenly, as in PyTorch
-    return [mul(g, m), mul(g, sub(1, m))];
-  }),
-  minimum: primitive("minimum", (g, [a, b]) => {
-    const m = winnerMask(a!, b!, "lt");
-    return [mul(g, m), mul(g, sub(1, m))];
-  }),
+  // d(a + b) = da + db
+  add: primitive(
+    "add",
+    (g) => [g, g],
+    ([da, db]) => plus(da, db),
+  ),
+  // d(a - b) = da - db
+  sub: primitive(
+    "sub",
+    (g, [, b]) => [g, b!.requiresGrad ? neg(g) : null],
+    ([da, db]) => plus(da, db && neg(db)),
+  ),
+  // d(ab) = b da + a db
+  mul: primitive(
+    "mul",
+    (g, [a, b]) => [a!.requiresGrad ? mul(g, b!) : null, b!.requiresGrad ? mul(g, a!) : null],
+    ([da, db], [a, b]) => plus(da && mul(da, b!), db && mul(db, a!)),
+  ),
+  // d(a/b) = da/b - (a/b^2) db
+  div: primitive(
+    "div",
+    (g, [a, b], out) => [
+      a!.requiresGrad ? div(g, b!) : null,
+      b!.requiresGrad ? neg(div(mul(g, out), b!)) : null,
+    ],
+    ([da, db], [, b], out) => plus(da && div(da, b!), db && neg(div(mul(db, out), b!))),
+  ),
+  // d(a^b) = b a^(b-1) da + a^b log(a) db
+  // NOTE: as in PyTorch, the first term is 0 where b = 0 even at a = 0 (0 * 0^-1 would give NaN),
+  // and the second is 0 where a = 0 and b >= 0 (0^b log 0 would give 0 * -inf = NaN).
+  pow: primitive(
+    "pow",
+    (g, [a, b], out) => [
+      a!.requiresGrad ? powBase(g, a!, b!) : null,
+      b!.requiresGrad ? powExp(g, a!, b!, out) : null,
+    ],
+    ([da, db], [a, b], out) => plus(da && powBase(da, a!, b!), db && powExp(db, a!, b!, out)),
+  ),
+  // ties split the derivative evenly, as in PyTorch: d max(a, b) = m da + (1 - m) db
+  maximum: primitive(
+    "maximum",
+    (g, [a, b]) => spread(g, winnerMask(a!, b!, "gt")),
+    ([da, db], [a, b]) => blend(da, db, winnerMask(a!, b!, "gt")),
+  ),
+  minimum: primitive(
+    "minimum",
+    (g, [a, b]) => spread(g, winnerMask(a!, b!, "lt")),
+    ([da, db], [a, b]) => blend(da, db, winnerMask(a!, b!, "lt")),
+  ),
 };
+
+/** b a^(b-1) v, 0 where b = 0: pow's derivative in its base applied to v. */
+function powBase(v: Tensor, a: Tensor, b: Tensor): Tensor {
+  return where(eq(b, 0), 0, mul(v, mul(b, pow(a, sub(b, 1)))));
+}
+
+/** a^b log(a) v, 0 where a = 0 and b >= 0: pow's derivative in its exponent applied to v. */
+function powExp(v: Tensor, a: Tensor, b: Tensor, out: Tensor): Tensor {
+  return where(mul(eq(a, 0), ge(b, 0)), 0, mul(v, mul(out, log(a))));
+}
+
+/** The cotangents of maximum/minimum: g m to the first operand, g (1 - m) to the second. */
+function spread(g: Tensor, m: Tensor): Tensor[] {
+  return [mul(g, m), mul(g, sub(1, m))];
+}
+
+/** The tangent of maximum/minimum: m da + (1 - m) db. */
+function blend(da: Tensor | null | undefined, db: Tensor | null | undefined, m: Tensor): Tensor | null {
+  return plus(da && mul(da, m), db && mul(db, sub(1, m)));
+}
 
 function arith(op: Arith, x: TensorLike, y: TensorLike): Tensor {
   const [a, b] = operands(op, x, y);

@@ -10,10 +10,17 @@ interface Bounds {
   max: number;
 }
 
+/** v where min <= x <= max, else 0: clamp's derivative applied to v. */
+function inside(v: Tensor, x: Tensor, { min, max }: Bounds): Tensor {
+  return mul(v, astype(mul(ge(x, min), le(x, max)), v.dtype));
+}
+
 // d clamp(x) = [min <= x <= max] dx, as in PyTorch (the bounds themselves pass gradient).
-const rule = primitive<Bounds>("clamp", (g, [x], _, { min, max }) => [
-  mul(g, astype(mul(ge(x!, min), le(x!, max)), g.dtype)),
-]);
+const rule = primitive<Bounds>(
+  "clamp",
+  (g, [x], _, bounds) => [inside(g, x!, bounds)],
+  ([dx], [x], _, bounds) => inside(dx!, x!, bounds),
+);
 
 /** Limits each element to [min, max]; either bound may be omitted. */
 export function clamp(x: Tensor, min?: number, max?: number): Tensor {

@@ -1,20 +1,30 @@
 import { primitive, record } from "../autograd/node.js";
+import { zeros } from "../create.js";
 import { allocate } from "../dtype.js";
 import { normAxis, shapeStr, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { assertTensor } from "./util.js";
 import { contiguous, narrow, unsqueeze } from "./view.js";
 
-// d concat(xs) = the matching slices of the gradient, one per input.
-const rule = primitive<number>("concat", (g, inputs, _, axis) => {
-  let start = 0;
-  return inputs.map((x) => {
-    const len = x.shape[axis]!;
-    const piece = narrow(g, axis, start, len);
-    start += len;
-    return piece;
-  });
-});
+// d concat(xs) = concat(dxs) (zeros for inputs with no tangent); the gradient is cut into the
+// matching slices, one per input.
+const rule = primitive<number>(
+  "concat",
+  (g, inputs, _, axis) => {
+    let start = 0;
+    return inputs.map((x) => {
+      const len = x.shape[axis]!;
+      const piece = narrow(g, axis, start, len);
+      start += len;
+      return piece;
+    });
+  },
+  (ts, inputs, _, axis) =>
+    concat(
+      inputs.map((x, i) => ts[i] ?? zeros(x.shape, { dtype: x.dtype })),
+      axis,
+    ),
+);
 
 /** Joins tensors along an existing `axis`; all other axes must agree. */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {

@@ -23,13 +23,20 @@ export function checkIndices(op: string, indices: Tensor, n: number): Int32Array
   return data;
 }
 
-// d indexSelect(x, i) = the gradient rows added back at their indices (repeated indices add up).
-const selectRule = primitive<number>("indexSelect", (g, [x, idx], _, axis) => [
-  indexAdd(zeros(x!.shape, { dtype: g.dtype }), axis, idx!, g),
-  null,
-]);
-// d indexAdd(base, i, src) = dbase + indexSelect(dsrc, i).
-const addRule = primitive<number>("indexAdd", (g, [, idx], _, axis) => [g, null, indexSelect(g, axis, idx!)]);
+// d indexSelect(x, i) = indexSelect(dx, i); the gradient rows are added back at their indices
+// (repeated indices add up).
+const selectRule = primitive<number>(
+  "indexSelect",
+  (g, [x, idx], _, axis) => [indexAdd(zeros(x!.shape, { dtype: g.dtype }), axis, idx!, g), null],
+  ([dx], [, idx], _, axis) => indexSelect(dx!, axis, idx!),
+);
+// d indexAdd(base, i, src) = indexAdd(dbase, i, dsrc); the gradient is g for base, indexSelect(g, i) for src.
+const addRule = primitive<number>(
+  "indexAdd",
+  (g, [, idx], _, axis) => [g, null, indexSelect(g, axis, idx!)],
+  ([db, , ds], [base, idx], _, axis) =>
+    ds ? indexAdd(db ?? zeros(base!.shape, { dtype: ds.dtype }), axis, idx!, ds) : db!,
+);
 
 /**
  * Picks entries of `x` along `axis` by int32 `indices` of any shape, as NumPy's take: the

@@ -2,6 +2,7 @@ import { primitive, record } from "../autograd/node.js";
 import { allocate } from "../dtype.js";
 import { broadcastShapes, shapeStr, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
+import { plus } from "./binary.js";
 import { assertTensor, backend, operands, requireFloat } from "./util.js";
 import { expand, squeeze, transpose, unsqueeze } from "./view.js";
 
@@ -15,11 +16,13 @@ export function mT(x: Tensor): Tensor {
   return transpose(x, perm);
 }
 
-// d(AB) = dA B + A dB, so the cotangents are g B^T and A^T g (batch axes summed by the engine).
-const rule = primitive("matmul", (g, [a, b]) => [
-  a!.requiresGrad ? matmul(g, mT(b!)) : null,
-  b!.requiresGrad ? matmul(mT(a!), g) : null,
-]);
+// d(AB) = dA B + A dB: the cotangents are g B^T and A^T g (batch axes summed by the engine), the
+// tangent is dA B + A dB.
+const rule = primitive(
+  "matmul",
+  (g, [a, b]) => [a!.requiresGrad ? matmul(g, mT(b!)) : null, b!.requiresGrad ? matmul(mT(a!), g) : null],
+  ([da, db], [a, b]) => plus(da && matmul(da, b!), db && matmul(a!, db)),
+);
 
 /** Batched product of [..., m, k] and [..., k, n] with broadcast batch axes. */
 function matmulND(a: Tensor, b: Tensor): Tensor {

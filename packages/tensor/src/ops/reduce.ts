@@ -1,3 +1,4 @@
+import { withoutTangents } from "../autograd/forward.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { primitive, record } from "../autograd/node.js";
 import type { ReduceOp } from "../backend/backend.js";
@@ -28,14 +29,26 @@ function spread(g: Tensor, x: Tensor, axes: readonly number[]): Tensor {
   return expand(reshape(g, keptShape(x.shape, axes)), x.shape);
 }
 
-const sumRule = primitive<ReduceAttrs>("sum", (g, [x], _, { axes }) => [spread(g, x!, axes)]); // d sum(x) = 1
-// d max(x) = [x == max] / count: ties share the gradient evenly.
+// d sum(x) = sum(dx): the cotangent is spread back over the reduced axes.
+const sumRule = primitive<ReduceAttrs>(
+  "sum",
+  (g, [x], _, { axes }) => [spread(g, x!, axes)],
+  ([dx], _, __, { axes, keepdims }) => sum(dx!, axes, keepdims),
+);
+
+/** [x == max] / count over `axes`: the share of each element in max(x) (ties share evenly). */
+function share(x: Tensor, out: Tensor, axes: readonly number[]): Tensor {
+  const mask = astype(eq(x, spread(detach(out), x, axes)), x.dtype);
+  return div(mask, sum(mask, axes, true));
+}
+
+// d max(x) = sum([x == max] / count * dx): ties share the derivative evenly.
 const extremumRule = (name: string) =>
-  primitive<ReduceAttrs>(name, (g, [x], out, { axes }) => {
-    const mask = astype(eq(x!, spread(detach(out), x!, axes)), x!.dtype);
-    const count = sum(mask, axes, true);
-    return [mul(spread(g, x!, axes), div(mask, count))];
-  });
+  primitive<ReduceAttrs>(
+    name,
+    (g, [x], out, { axes }) => [mul(spread(g, x!, axes), share(x!, out, axes))],
+    ([dx], [x], out, { axes, keepdims }) => sum(mul(dx!, share(x!, out, axes)), axes, keepdims),
+  );
 const rules = { sum: sumRule, max: extremumRule("max"), min: extremumRule("min") };
 
 function reduceOp(op: ReduceOp, x: Tensor, axis: Axis | undefined, keepdims: boolean): Tensor {
@@ -95,13 +108,16 @@ export function variance(x: Tensor, axis?: Axis, keepdims = false, correction = 
  * shifted value is exactly 0, so exp never overflows (logits of 1e4 stay finite).
  */
 function shiftByMax(x: Tensor, axes: number[]): [Tensor, Tensor] {
-  const m = noGrad(() => {
-    const mx = max(x, axes, true);
-    // NOTE: an all -Infinity row would give -inf - -inf = NaN; shift by 0 there instead.
-    const d = mx.data;
-    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) d[i] = 0;
-    return mx;
-  });
+  // NOTE: constant for forward mode too (no tangent): its derivative would cancel anyway.
+  const m = noGrad(() =>
+    withoutTangents(() => {
+      const mx = max(x, axes, true);
+      // NOTE: an all -Infinity row would give -inf - -inf = NaN; shift by 0 there instead.
+      const d = mx.data;
+      for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) d[i] = 0;
+      return mx;
+    }),
+  );
   return [sub(x, m), m];
 }
 

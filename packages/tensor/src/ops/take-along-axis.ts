@@ -3,9 +3,9 @@ import { zeros } from "../create.js";
 import { allocate, isFloat } from "../dtype.js";
 import { normAxis, shapeStr, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { checkIndices, indexAdd } from "./gather.js";
+import { checkIndices, indexAdd, indexSelect } from "./gather.js";
 import { assertTensor, backend, broadcastView } from "./util.js";
-import { reshape } from "./view.js";
+import { expand, reshape } from "./view.js";
 
 /** Where each output element was read: its row-major position in x broadcast to `shape`. */
 interface Taken {
@@ -13,12 +13,17 @@ interface Taken {
   shape: number[];
 }
 
-// d takeAlongAxis(x, i) = g added back at the positions it was read from (repeats add up); the
-// engine sums it from the broadcast shape back to x's.
-const rule = primitive<Taken>("takeAlongAxis", (g, _, __, { positions, shape }) => [
-  reshape(indexAdd(zeros([sizeOf(shape)], { dtype: g.dtype }), 0, positions, g), shape),
-  null,
-]);
+// d takeAlongAxis(x, i) = dx read at the same positions; the gradient is added back at the
+// positions it was read from (repeats add up), and the engine sums it from the broadcast shape
+// back to x's.
+const rule = primitive<Taken>(
+  "takeAlongAxis",
+  (g, _, __, { positions, shape }) => [
+    reshape(indexAdd(zeros([sizeOf(shape)], { dtype: g.dtype }), 0, positions, g), shape),
+    null,
+  ],
+  ([dx], _, __, { positions, shape }) => indexSelect(reshape(expand(dx!, shape), [-1]), 0, positions),
+);
 
 /**
  * Picks one entry of `x` along `axis` for each int32 index, as NumPy's take_along_axis and

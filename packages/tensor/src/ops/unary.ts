@@ -7,21 +7,45 @@ import { div, le, mul, sub } from "./binary.js";
 import { assertTensor, backend, requireFloat } from "./util.js";
 import { where } from "./where.js";
 
-// One line per primitive: its derivative, written with differentiable ops so it differentiates again.
-const rules: { [P in UnaryOp]: Primitive } = {
-  neg: primitive("neg", (g) => [neg(g)]), // d(-x) = -dx
-  exp: primitive("exp", (g, _, out) => [mul(g, out)]), // d exp(x) = exp(x) dx
-  log: primitive("log", (g, [x]) => [div(g, x!)]), // d log(x) = dx / x
-  sin: primitive("sin", (g, [x]) => [mul(g, cos(x!))]), // d sin(x) = cos(x) dx
-  cos: primitive("cos", (g, [x]) => [neg(mul(g, sin(x!)))]), // d cos(x) = -sin(x) dx
-  tanh: primitive("tanh", (g, _, out) => [mul(g, sub(1, square(out)))]), // d tanh(x) = (1 - tanh(x)^2) dx
-  sigmoid: primitive("sigmoid", (g, _, s) => [mul(g, mul(s, sub(1, s)))]), // d s(x) = s(x)(1 - s(x)) dx
+/** The derivative of an elementwise op at x (output y): the linear map v -> f'(x) v, elementwise. */
+type Derivative = (v: Tensor, x: Tensor, y: Tensor) => Tensor;
+
+// One line per primitive: its derivative, written with differentiable ops so it differentiates
+// again. An elementwise Jacobian is diagonal, so the same map gives both rules: reverse mode
+// applies it to the cotangent g, forward mode to the tangent dx.
+const derivatives: { [P in UnaryOp]: Derivative | null } = {
+  neg: (v) => neg(v), // d(-x) = -dx
+  exp: (v, _, y) => mul(v, y), // d exp(x) = exp(x) dx
+  log: (v, x) => div(v, x), // d log(x) = dx / x
+  sin: (v, x) => mul(v, cos(x)), // d sin(x) = cos(x) dx
+  cos: (v, x) => neg(mul(v, sin(x))), // d cos(x) = -sin(x) dx
+  tanh: (v, _, y) => mul(v, sub(1, square(y))), // d tanh(x) = (1 - tanh(x)^2) dx
+  sigmoid: (v, _, s) => mul(v, mul(s, sub(1, s))), // d s(x) = s(x)(1 - s(x)) dx
   // NOTE: the mask is where(x <= 0), so relu'(0) = 0 and a NaN passes g on, as PyTorch's threshold_backward.
-  relu: primitive("relu", (g, [x]) => [where(le(x!, 0), 0, g)]), // d relu(x) = [x > 0] dx
-  sqrt: primitive("sqrt", (g, _, out) => [div(g, mul(out, 2))]), // d sqrt(x) = dx / (2 sqrt(x))
-  abs: primitive("abs", (g, [x]) => [mul(g, sign(x!))]), // d |x| = sign(x) dx
-  square: primitive("square", (g, [x]) => [mul(g, mul(x!, 2))]), // d x^2 = 2x dx
-  sign: primitive("sign", () => [null]), // d sign(x) = 0 almost everywhere
+  relu: (v, x) => where(le(x, 0), 0, v), // d relu(x) = [x > 0] dx
+  sqrt: (v, _, y) => div(v, mul(y, 2)), // d sqrt(x) = dx / (2 sqrt(x))
+  abs: (v, x) => mul(v, sign(x)), // d |x| = sign(x) dx
+  square: (v, x) => mul(v, mul(x, 2)), // d x^2 = 2x dx
+  sign: null, // d sign(x) = 0 almost everywhere
+};
+
+function rule(op: UnaryOp): Primitive {
+  const d = derivatives[op];
+  if (d === null)
+    return primitive(
+      op,
+      () => [null],
+      () => null,
+    );
+  return primitive(
+    op,
+    (g, [x], y) => [d(g, x!, y)],
+    ([dx], [x], y) => d(dx!, x!, y),
+  );
+}
+
+const rules = Object.fromEntries(Object.keys(derivatives).map((op) => [op, rule(op as UnaryOp)])) as {
+  [P in UnaryOp]: Primitive;
 };
 
 const floatOnly = new Set<UnaryOp>(["exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt"]);

@@ -6,26 +6,60 @@ import { Tensor } from "../tensor.js";
 import { concat } from "./concat.js";
 import { assertTensor, backend } from "./util.js";
 
-// Views share storage: only shape, strides and offset change. Their derivatives move the
-// gradient back through the inverse view.
+// Views share storage: only shape, strides and offset change. Their reverse rules move the
+// gradient back through the inverse view; their forward rules apply the same view to the tangent.
 
-const reshapeRule = primitive("reshape", (g, [x]) => [reshape(g, x!.shape)]); // d reshape(x) = reshape^-1(dx)
-const transposeRule = primitive<number[]>("transpose", (g, _, __, perm) => {
+// d reshape(x) = reshape(dx); the gradient is reshaped back (squeeze and unsqueeze too).
+const reshapeRule = primitive(
+  "reshape",
+  (g, [x]) => [reshape(g, x!.shape)],
+  ([dx], _, out) => reshape(dx!, out.shape),
+);
+// d transpose(x) = transpose(dx); the gradient goes back through the inverse permutation.
+const transposeRule = primitive<number[]>(
+  "transpose",
+  (g, _, __, perm) => [transpose(g, inversePermutation(perm))],
+  ([dx], _, __, perm) => transpose(dx!, perm),
+);
+// d expand(x) = expand(dx); the engine sums g back to x's shape.
+const expandRule = primitive(
+  "expand",
+  (g) => [g],
+  ([dx], _, out) => expand(dx!, out.shape),
+);
+// d narrow(x) = narrow(dx); the gradient is padded with zeros to x's extent along the axis.
+const narrowRule = primitive<[number, number]>(
+  "narrow",
+  (g, [x], _, [axis, start]) => [padTo(g, x!.shape[axis]!, axis, start)],
+  ([dx], _, out, [axis, start]) => narrow(dx!, axis, start, out.shape[axis]!),
+);
+// d contiguous(x) = dx, and d alias(x) = dx: the same values.
+const contiguousRule = primitive(
+  "contiguous",
+  (g) => [g],
+  ([dx]) => dx!,
+);
+const aliasRule = primitive(
+  "alias",
+  (g) => [g],
+  ([dx]) => dx!,
+);
+
+function inversePermutation(perm: readonly number[]): number[] {
   const inverse = new Array<number>(perm.length);
   perm.forEach((p, i) => {
     inverse[p] = i;
   });
-  return [transpose(g, inverse)];
-});
-const expandRule = primitive("expand", (g) => [g]); // the engine sums g back to x's shape
-const narrowRule = primitive<[number, number]>("narrow", (g, [x], _, [axis, start]) => {
-  // d narrow(x) = the gradient padded with zeros to x's extent along axis
+  return inverse;
+}
+
+/** `g` with zeros before (`start` of them) and after it along `axis`, to length `n`. */
+function padTo(g: Tensor, n: number, axis: number, start: number): Tensor {
   const len = g.shape[axis]!;
   const before = g.shape.map((d, i) => (i === axis ? start : d));
-  const after = g.shape.map((d, i) => (i === axis ? x!.shape[axis]! - start - len : d));
-  return [concat([zeros(before, { dtype: g.dtype }), g, zeros(after, { dtype: g.dtype })], axis)];
-});
-const contiguousRule = primitive("contiguous", (g) => [g]);
+  const after = g.shape.map((d, i) => (i === axis ? n - start - len : d));
+  return concat([zeros(before, { dtype: g.dtype }), g, zeros(after, { dtype: g.dtype })], axis);
+}
 
 function view(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
   return new Tensor(x.data, shape, strides, offset);
@@ -216,7 +250,16 @@ export function flatten(x: Tensor): Tensor {
   return reshape(x, [-1]);
 }
 
-/** The same values, cut off from the graph: no gradient flows through the result. */
+/**
+ * The same values in a new tensor object, recorded as an identity op: derivatives flow through
+ * it. What a transform perturbs or traces in place of its argument.
+ */
+export function alias(x: Tensor): Tensor {
+  assertTensor("alias", x);
+  return record(aliasRule, [x], view(x, x.shape, x.strides, x.offset), undefined);
+}
+
+/** The same values, cut off from the graph: no gradient (and no tangent) flows through the result. */
 export function detach(x: Tensor): Tensor {
   assertTensor("detach", x);
   return view(x, x.shape, x.strides, x.offset);

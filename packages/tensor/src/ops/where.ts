@@ -4,8 +4,12 @@ import { broadcastShapes, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { assertTensor, backend, broadcastView, operands, type TensorLike } from "./util.js";
 
-// d where(c, a, b) = where(c, da, 0) + where(c, 0, db); the condition has no derivative.
-const rule = primitive("where", (g, [c]) => [null, where(c!, g, 0), where(c!, 0, g)]);
+// d where(c, a, b) = where(c, da, db); the condition has no derivative.
+const rule = primitive(
+  "where",
+  (g, [c]) => [null, where(c!, g, 0), where(c!, 0, g)],
+  ([, da, db], [c]) => (da || db ? where(c!, da ?? 0, db ?? 0) : null),
+);
 
 /** Picks `a` where `cond` is nonzero and `b` elsewhere, all three broadcast together. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
