@@ -6,17 +6,22 @@ export {
   type CustomContext,
   type CustomForwardResult,
   type CustomGradOptions,
+  type CustomJvp,
+  type CustomJvpContext,
   customGrad,
   detectAnomaly,
   enableGrad,
   gradients,
   isGradEnabled,
+  MissingJvpError,
   noGrad,
+  pushforward,
   retainGrad,
   runBackward,
   sumToShape,
   type VjpContext,
 } from "@nablajs/tensor";
 export { type ArgnumsOptions, flatConcat, grad, valueAndGrad, vjp } from "./functional.js";
+export { jacfwd, jvp } from "./forward.js";
 export { type GradcheckOptions, gradcheck, gradgradcheck } from "./gradcheck.js";
-export { hessian, hvp, jacobian, jvp } from "./jacobian.js";
+export { hessian, hvp, jacobian, jacrev } from "./jacobian.js";

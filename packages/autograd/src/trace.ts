@@ -1,4 +1,4 @@
-import { reachesLeaf, shapeStr, Tensor, transpose } from "@nablajs/tensor";
+import { copyTangents, reachesLeaf, shapeStr, Tensor, transpose } from "@nablajs/tensor";
 
 // Argument checks and tracing shared by the functional transforms.
 
@@ -46,13 +46,19 @@ export function argList(op: string, argnums: unknown, n: number): number[] {
  * the gradient is this argument's own and still flows on to the outer variable.
  */
 export function trace(op: string, x: unknown, i: number): Tensor {
-  if (!(x instanceof Tensor)) throw new Error(`${op}: argument ${i} must be a Tensor, got ${describe(x)}`);
-  if (x.dtype === "int32")
-    throw new Error(`${op}: argument ${i} is int32; only float tensors can be differentiated`);
+  checkArg(op, x, i);
   if (x.requiresGrad) return transpose(x, [...Array(x.ndim).keys()]);
   const t = new Tensor(x.data, x.shape, x.strides, x.offset);
   t.requiresGrad = true;
-  return t;
+  // A tangent x carries (grad inside jvp: forward over reverse) is the stand-in's too.
+  return copyTangents(x, t);
+}
+
+/** Checks that argument `i` is a float Tensor, which can be differentiated. */
+export function checkArg(op: string, x: unknown, i: number): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new Error(`${op}: argument ${i} must be a Tensor, got ${describe(x)}`);
+  if (x.dtype === "int32")
+    throw new Error(`${op}: argument ${i} is int32; only float tensors can be differentiated`);
 }
 
 /** Traces the arguments named by `argnums`; the others are passed through unchanged. */
