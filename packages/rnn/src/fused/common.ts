@@ -18,8 +18,8 @@ export type Sequence = RecurrentSequence;
  */
 export type Operands = RecurrentOperands;
 
-/** The gradients a fused backward returns: one per operand, in the layout of `Operands`. */
-export type OperandGrads = Operands;
+/** The gradients a fused backward returns: one per operand (null where not needed), in the layout of `Operands`. */
+export type OperandGrads = { [K in keyof Operands]: TypedArray | null };
 
 /** The scalar functions of the gate loops: float32-accurate (about 2x faster) for float32, Math's for float64. */
 export function activations(seq: Sequence): { exp: (x: number) => number; tanh: (x: number) => number } {

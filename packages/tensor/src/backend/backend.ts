@@ -135,8 +135,12 @@ export interface RecurrentForward {
 export interface RecurrentKernels {
   /** Whether this backend runs `seq` (a dtype or size it does not handle falls back to TypeScript). */
   supports(seq: RecurrentSequence): boolean;
-  forward(seq: RecurrentSequence, ops: RecurrentOperands): RecurrentForward;
-  /** Gradients of every operand from the cotangents of y, h_n and c_n (c_n's null unless LSTM). */
+  /** The forward; `keep` (default true) says whether a backward may follow (else nothing need be saved). */
+  forward(seq: RecurrentSequence, ops: RecurrentOperands, keep?: boolean): RecurrentForward;
+  /**
+   * Gradients of the operands from the cotangents of y, h_n and c_n (c_n's null unless LSTM);
+   * `wants` names the ones needed (the others may come back null; default: all).
+   */
   backward(
     seq: RecurrentSequence,
     ops: RecurrentOperands,
@@ -144,7 +148,8 @@ export interface RecurrentKernels {
     dy: TypedArray,
     dhn: TypedArray,
     dcn: TypedArray | null,
-  ): RecurrentOperands;
+    wants?: Readonly<Record<keyof RecurrentOperands, boolean>>,
+  ): { [K in keyof RecurrentOperands]: TypedArray | null };
 }
 
 let current: Backend | undefined;

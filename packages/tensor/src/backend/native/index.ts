@@ -1,6 +1,7 @@
 import type { NativeAddon } from "@nablajs/native";
 import type { Backend } from "../backend.js";
 import { nativeMatmul, nativePrepare } from "./matmul.js";
+import { nativeRecurrent } from "./recurrent.js";
 
 /**
  * The native backend: the compiled kernels of @nablajs/native on the tensors' own typed arrays
@@ -12,5 +13,6 @@ export function createNativeBackend(addon: NativeAddon, base: Backend): Backend 
     name: "native",
     matmul: nativeMatmul(addon, base.matmul),
     prepare: nativePrepare(addon),
+    recurrent: nativeRecurrent(addon),
   };
 }
