@@ -1,6 +1,6 @@
 // GEMM speed of the built addon against PyTorch's OpenBLAS, in GFLOP/s (2 m n k / time), on one
 // and on two threads: square products and the products of an LSTM layer (batch 32, hidden 256).
-//   node bench/gemm.mjs [--quick] [--samples=N] [--no-torch] [filter]
+//   node bench/gemm.mjs [--quick] [--samples=N] [--rounds=N] [--no-torch] [filter]
 // Each figure is the best of 7 (or N) samples of >= 50 ms (the machine is shared: the best run is the
 // one least disturbed). PyTorch runs in two child processes (bench/gemm_torch.py) with
 // OPENBLAS_CORETYPE=SkylakeX (its AVX-512 kernels), one with OPENBLAS_NUM_THREADS=1 and one with
@@ -148,11 +148,22 @@ console.log(
   `${"shape".padEnd(width)}${"1T ours".padStart(8)}${"torch".padStart(8)}${"ratio".padStart(8)}` +
     `${"2T ours".padStart(9)}${"torch".padStart(8)}${"ratio".padStart(8)}`,
 );
+// With --rounds=N every cell is the best over N passes through the table, minutes apart.
+const roundsArg = args.find((a) => a.startsWith("--rounds="));
+const rounds = roundsArg ? Number(roundsArg.slice(9)) : 1;
+const best = new Map();
+const keep = (key, x) => best.set(key, Math.max(best.get(key) ?? 0, x ?? 0));
+for (let r = 0; r < rounds; r++)
+  for (const s of shapes)
+    for (const threads of [1, 2]) {
+      keep(`${s.name} ${threads} ours`, nabla(s, threads));
+      if (torch[threads]) keep(`${s.name} ${threads} torch`, await torch[threads].time(s));
+    }
 for (const s of shapes) {
   let line = s.name.padEnd(width);
   for (const threads of [1, 2]) {
-    const ours = nabla(s, threads);
-    const theirs = torch[threads] ? await torch[threads].time(s) : undefined;
+    const ours = best.get(`${s.name} ${threads} ours`);
+    const theirs = best.get(`${s.name} ${threads} torch`);
     line += ` ${cell(ours)}${cell(theirs)}${ratio(ours, theirs)}`;
   }
   console.log(line);
