@@ -20,7 +20,9 @@ export function drawChart(
 ): void {
   const ctx = canvas.getContext("2d");
   if (!ctx) return;
-  const [W, H, L, R, T, B] = [canvas.width, canvas.height, 56, 28, 14, 30];
+  // Many lines get their legend in a right margin of its own, off the lines.
+  const aside = lines.length > 3;
+  const [W, H, L, R, T, B] = [canvas.width, canvas.height, 56, aside ? 190 : 28, 14, 30];
   ctx.clearRect(0, 0, W, H);
   const logY = opts.logY === true;
   const ys = lines
@@ -73,10 +75,16 @@ export function drawChart(
     ctx.stroke();
     ctx.setLineDash([]);
     ctx.fillStyle = line.color;
-    ctx.fillRect(W - R - 200, T + 6 + k * 15, 12, 3);
+    if (pts.length === 1) {
+      ctx.beginPath();
+      ctx.arc(sx(pts[0]![0]), sy(pts[0]![1]), 3, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    const lx = aside ? W - R + 14 : W - R - 200;
+    ctx.fillRect(lx, T + 6 + k * 15, 12, 3);
     ctx.fillStyle = "#333";
     ctx.textAlign = "left";
-    ctx.fillText(line.name, W - R - 182, T + 11 + k * 15);
+    ctx.fillText(line.name, lx + 18, T + 11 + k * 15);
     ctx.textAlign = "center";
   });
 }
