@@ -1,4 +1,4 @@
-import { allocate, contiguousData, customGrad, mul, reshape, softmax, sub, Tensor } from "@nablajs/tensor";
+import { allocate, contiguousData, customGrad, mul, reshape, softmax, sub, sum, Tensor } from "@nablajs/tensor";
 import { type ClassLossOptions, type ClassTargets, classTargets, targetWeights } from "./class-targets.js";
 
 /** Options of `crossEntropy`. */
@@ -31,16 +31,26 @@ function rowCotangent(g: Tensor, s: Saved): Tensor {
   return s.ct.reduction === "none" ? reshape(gs, [...s.ct.outShape, 1]) : gs;
 }
 
-// d loss / dx = g (a * softmax(x) - q): softmax minus the (weighted, smoothed) one-hot target.
-function recordedGrad(g: Tensor, x: Tensor, s: Saved): Tensor {
-  // For a Hessian (createGraph): the same formula in differentiable ops.
+/** d loss_i / dx_i = a_i softmax(x_i) - q_i, in differentiable ops: softmax minus the (weighted, smoothed) one-hot target. */
+function localGrad(x: Tensor, s: Saved): Tensor {
   const [a, q] = weightsOf(s);
   const dt = x.dtype;
   const aT = new Tensor(allocate(dt, a.length), [...s.ct.outShape, 1]);
   aT.data.set(a);
   const qT = new Tensor(allocate(dt, q.length), x.shape);
   qT.data.set(q);
-  return mul(rowCotangent(g, s), sub(mul(softmax(x, -1), aT), qT));
+  return sub(mul(softmax(x, -1), aT), qT);
+}
+
+// d loss / dx = g (a * softmax(x) - q), for a Hessian (createGraph) in differentiable ops.
+function recordedGrad(g: Tensor, x: Tensor, s: Saved): Tensor {
+  return mul(rowCotangent(g, s), localGrad(x, s));
+}
+
+// d loss_i = sum_c (a_i softmax(x_i)_c - q_ic) dx_ic per row, then reduced as the loss is.
+function tangent(dx: Tensor, x: Tensor, s: Saved): Tensor {
+  const rows = sum(mul(localGrad(x, s), dx), -1);
+  return s.ct.reduction === "none" ? rows : mul(sum(rows), s.scale);
 }
 
 /** The first-order gradient in one loop: g_i (a_i exp(x_ic - lse_i) - q_ic). */
@@ -112,7 +122,8 @@ function compensatedSum(v: Float64Array): number {
  * or `'none'` (shape [...]). Targets equal to `ignoreIndex` contribute nothing.
  *
  * The gradient is the closed form `g (a_i softmax(x_i) - q_i)` with `a_i = sum_c q_ic`, which is
- * `softmax(x) - onehot(y)` in the plain case; it is itself differentiable (Hessians work).
+ * `softmax(x) - onehot(y)` in the plain case; it is itself differentiable (Hessians work), and
+ * forward mode has its rule: the tangent of a row's loss is `sum_c (a_i softmax(x_i) - q_i)_c dx_ic`.
  */
 export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropyOptions = {}): Tensor {
   const ct = classTargets("crossEntropy", logits, targets, opts, "logits");
@@ -136,7 +147,11 @@ export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropy
       return { outputs: out, saved };
     },
     (g, [x], _, ctx) => [ctx.createGraph ? recordedGrad(g, x!, ctx.saved) : fastGrad(g, x!, ctx.saved)],
-    { name: "crossEntropy", differentiable: true },
+    {
+      name: "crossEntropy",
+      differentiable: true,
+      jvp: ([dx], [x], _, ctx) => (dx ? tangent(dx, x!, ctx.saved) : null),
+    },
   );
   return op(logits);
 }

@@ -1,8 +1,10 @@
 import {
   contiguousData,
   customGrad,
+  enableGrad,
   getBackend,
   gradients,
+  pushforward,
   type RecurrentKernels,
   Tensor,
   type TypedArray,
@@ -56,7 +58,8 @@ function runBackward(spec: DirectionSpec, { seq, ops, kept, kernels }: Saved, g:
  * through time, as ONE differentiable op with several outputs (the cuDNN design). Takes and
  * returns the same lists as `referenceDirection`. Its first-order backward runs the kernels on
  * what the forward saved; a higher-order pass (createGraph) differentiates the reference path
- * instead, with recorded ops, so the op's second derivatives are exact.
+ * instead, with recorded ops, so the op's second derivatives are exact. Forward mode (jvp,
+ * forward-over-reverse Hessians) likewise runs the reference path with the tangents.
  */
 export function fusedDirection(spec: DirectionSpec, inputs: readonly Tensor[]): Tensor[] {
   const op = customGrad(
@@ -84,14 +87,22 @@ export function fusedDirection(spec: DirectionSpec, inputs: readonly Tensor[]): 
       return { outputs: outs.map((o, i) => new Tensor(o, shapes[i]!)), saved };
     },
     (grads, ins, _outs, ctx) => {
-      if (ctx.createGraph) return gradients(referenceDirection(spec, ins), ins, grads, { createGraph: true });
+      // NOTE: enableGrad: under forward mode alone (jvp of grad) the pass is not recorded, but the
+      // reference path's graph is what gives its gradients, now carrying the tangents.
+      if (ctx.createGraph)
+        return enableGrad(() => gradients(referenceDirection(spec, ins), ins, grads, { createGraph: true }));
       const g = runBackward(spec, ctx.saved, grads.map(contiguousData));
       return namesOf(spec.kind, ins.length).map((k, i) =>
         ins[i]!.requiresGrad ? new Tensor(g[k]!, ins[i]!.shape) : null,
       );
     },
-    // The higher-order path is the reference path's recorded ops, checked by gradgradcheck.
-    { name: `${spec.kind}Sequence`, differentiable: true },
+    {
+      name: `${spec.kind}Sequence`,
+      // The higher-order path is the reference path's recorded ops, checked by gradgradcheck.
+      differentiable: true,
+      // NOTE: no fused tangent kernel: the tangents go through the reference path's ops.
+      jvp: (ts, ins) => pushforward((...xs) => referenceDirection(spec, xs), ins, [ts]).tangents[0]!,
+    },
   );
   return op(...inputs);
 }

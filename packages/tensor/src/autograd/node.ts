@@ -8,7 +8,9 @@ export interface VjpContext {
    * True when the rule's result will be differentiated again: the backward pass is itself
    * recorded (a Hessian, hvp or grad of grad), or forward mode runs through it (a tangent reaches
    * the rule: jvp of grad). The result must then be computed with tensor ops. When false, a rule
-   * may take a first-order fast path (plain loops over typed arrays).
+   * may take a first-order fast path (plain loops over typed arrays). Under forward mode alone the
+   * pass is not recorded: a rule that builds a graph of its own to differentiate (`gradients` of
+   * a reference path) must switch recording on for it (`enableGrad`).
    */
   readonly createGraph: boolean;
 }
