@@ -1,4 +1,14 @@
-import { allocate, contiguousData, customGrad, mul, reshape, softmax, sub, sum, Tensor } from "@nablajs/tensor";
+import {
+  allocate,
+  contiguousData,
+  customGrad,
+  mul,
+  reshape,
+  softmax,
+  sub,
+  sum,
+  Tensor,
+} from "@nablajs/tensor";
 import { type ClassLossOptions, type ClassTargets, classTargets, targetWeights } from "./class-targets.js";
 
 /** Options of `crossEntropy`. */
