@@ -21,7 +21,19 @@ export {
   sumToShape,
   type VjpContext,
 } from "@nablajs/tensor";
-export { type ArgnumsOptions, flatConcat, grad, valueAndGrad, vjp } from "./functional.js";
 export { jacfwd, jvp } from "./forward.js";
+export { type ArgnumsOptions, flatConcat, grad, valueAndGrad, vjp } from "./functional.js";
 export { type GradcheckOptions, gradcheck, gradgradcheck } from "./gradcheck.js";
+export {
+  derivativeFormulas,
+  type ExportOptions,
+  exportGraph,
+  type Graph,
+  type GraphEdge,
+  type GraphNode,
+  nodeLines,
+  summarizeTensor,
+  toDot,
+  toMermaid,
+} from "./graph-export.js";
 export { hessian, hvp, jacobian, jacrev } from "./jacobian.js";
