@@ -59,10 +59,13 @@ const unaryLoops: Record<UnaryOp, UnaryLoop> = {
     for (let i = 0; i < n; i++) out[i] = Math.abs(x[xo + i]!);
   },
   square: (x, xo, out, n) => {
-    for (let i = 0; i < n; i++) {
-      const v = x[xo + i]!;
-      out[i] = v * v;
-    }
+    // NOTE: int32 products wrap (two's complement), as PyTorch's and the native kernels'.
+    if (out instanceof Int32Array) for (let i = 0; i < n; i++) out[i] = Math.imul(x[xo + i]!, x[xo + i]!);
+    else
+      for (let i = 0; i < n; i++) {
+        const v = x[xo + i]!;
+        out[i] = v * v;
+      }
   },
   sign: (x, xo, out, n) => {
     for (let i = 0; i < n; i++) {
@@ -98,7 +101,9 @@ const binaryLoops: Record<BinaryOp, BinaryLoop> = {
     for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! - b[bi + i * sb]!;
   },
   mul: (a, ai, sa, b, bi, sb, out, o, n) => {
-    for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! * b[bi + i * sb]!;
+    if (out instanceof Int32Array)
+      for (let i = 0; i < n; i++) out[o + i] = Math.imul(a[ai + i * sa]!, b[bi + i * sb]!);
+    else for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! * b[bi + i * sb]!;
   },
   div: (a, ai, sa, b, bi, sb, out, o, n) => {
     for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa]! / b[bi + i * sb]!;
