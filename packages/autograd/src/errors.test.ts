@@ -70,6 +70,40 @@ describe("bad arguments give clear errors", () => {
     ],
     ["jvp: tangent dtype", () => A.jvp(id, [x], [T.ones([2])]), /tangent 0 float32 \[2\] must match/],
     [
+      "jvp: primal not a tensor",
+      () => A.jvp(id, [bad(2)], [x]),
+      /jvp: argument 0 must be a Tensor, got number/,
+    ],
+    [
+      "jvp: int32 primal",
+      () => A.jvp(id, [T.tensor([1], { dtype: "int32" })], [x]),
+      /jvp: argument 0 is int32/,
+    ],
+    [
+      "jvp: f returns a number",
+      () =>
+        A.jvp(
+          bad(() => 1),
+          [x],
+          [x],
+        ),
+      /jvp: f must return a Tensor, got number/,
+    ],
+    ["jacfwd: f not a function", () => A.jacfwd(bad(1)), /jacfwd: f must be a function, got number/],
+    [
+      "jacfwd: argnums out of range",
+      () => A.jacfwd(id, { argnums: 1 })(x),
+      /jacfwd: argnums 1 is out of range/,
+    ],
+    ["jacfwd: f returns int32", () => A.jacfwd((t: Tensor) => T.argmax(t))(x), /jacfwd: f returned an int32/],
+    [
+      "jacfwd: int32 argument",
+      () => A.jacfwd(id)(T.tensor([1], { dtype: "int32" })),
+      /jacfwd: argument 0 is int32/,
+    ],
+    ["jacrev: f not a function", () => A.jacrev(bad(null)), /jacrev: f must be a function/],
+    ["jacrev: argnums repeated", () => A.jacrev(id, { argnums: [0, 0] })(x), /jacrev: repeated argnums/],
+    [
       "jacobian: argnums out of range",
       () => A.jacobian(id, { argnums: 2 })(x),
       /jacobian: argnums 2 is out of range/,
