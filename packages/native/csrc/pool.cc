@@ -1,6 +1,12 @@
 // The thread pool of pool.h. One job at a time: the caller publishes it by storing an odd `state_`
 // (job number * 2 + 1), runs tasks itself, closes the job (even state) and waits until no worker
-// is still inside it. A worker announces itself in `active_` BEFORE re-reading the state, and the
+// is still inside it.
+//
+// Tasks are dealt in contiguous home ranges, thread t owning [t n / T, (t + 1) n / T); a thread
+// runs its own range first, then takes what is left of the others'. So when all threads keep up,
+// the same tasks of successive regions land on the same threads (the same columns of a weight
+// packed once stay in the same core's L2 across the time steps of a sequence), and when one is
+// slowed by another process the rest take over its tasks. A worker announces itself in `active_` BEFORE re-reading the state, and the
 // caller closes the state BEFORE reading `active_`, so (all seq_cst) either the caller sees the
 // worker and waits for it, or the worker sees the closed job and backs off: no worker can touch a
 // job's fields after its caller has returned.
@@ -54,8 +60,10 @@ class Pool {
     if (size_ == 1 || nTasks == 1) return serial(nTasks, fn, ctx, 0);
     fn_ = fn;
     ctx_ = ctx;
-    nTasks_ = nTasks;
-    next_.store(0, std::memory_order_relaxed);
+    for (int t = 0; t < size_; ++t) {
+      ranges_[t].next.store(int(int64_t(nTasks) * t / size_), std::memory_order_relaxed);
+      ranges_[t].end = int(int64_t(nTasks) * (t + 1) / size_);
+    }
     const uint64_t job = ++jobs_;
     state_.store(job * 2 + 1);
     if (sleepers_.load() > 0) {
@@ -78,10 +86,13 @@ class Pool {
     tThread = outer;
   }
 
-  // Claims tasks of the open job until none is left.
+  // Claims tasks of the open job, from its home range first, until none is left.
   void work(int thread) {
     tThread = thread;
-    for (int t; (t = next_.fetch_add(1, std::memory_order_relaxed)) < nTasks_;) fn_(ctx_, t, thread);
+    for (int r = 0; r < size_; ++r) {
+      Range& range = ranges_[(thread + r) % size_];
+      for (int t; (t = range.next.fetch_add(1, std::memory_order_relaxed)) < range.end;) fn_(ctx_, t, thread);
+    }
     tThread = -1;
   }
 
@@ -120,6 +131,7 @@ class Pool {
 
   void start(int threads) {
     size_ = threads < 1 ? 1 : threads;
+    ranges_ = std::vector<Range>(size_);
     state_.store(jobs_ * 2);
     for (int t = 1; t < size_; ++t) workers_.emplace_back([this, t, seen = jobs_] { worker(t, seen); });
   }
@@ -145,11 +157,14 @@ class Pool {
   std::atomic<uint64_t> state_{0};
   std::atomic<int> active_{0};
   uint64_t jobs_ = 0;
-  // The open job.
+  // The open job: its function, and the tasks left in each thread's home range.
   TaskFn fn_ = nullptr;
   void* ctx_ = nullptr;
-  int nTasks_ = 0;
-  std::atomic<int> next_{0};
+  struct alignas(64) Range {
+    std::atomic<int> next{0};
+    int end = 0;
+  };
+  std::vector<Range> ranges_;
 };
 
 int defaultThreads() {

@@ -28,8 +28,10 @@ using TaskFn = void (*)(void* ctx, int task, int thread);
 
 void parallelForRaw(int nTasks, TaskFn fn, void* ctx);
 
-// Runs fn(task, thread) for every task in [0, nTasks) and returns when all have finished. Tasks are
-// handed out dynamically (an atomic counter) to the calling thread and the workers; `thread` is in
+// Runs fn(task, thread) for every task in [0, nTasks) and returns when all have finished. Each
+// thread first runs its home range of tasks, [thread * nTasks / T, (thread + 1) * nTasks / T) for
+// T = numThreads() (so task i of successive regions runs on the same thread, its data warm in that
+// core's caches), then claims the tasks left in the others' ranges. `thread` is in
 // [0, numThreads()) and is unique among the threads running the region, so it can index
 // per-thread scratch memory. A parallelFor inside a task runs all its tasks on that task's thread
 // (with that thread's index), so kernels may nest freely; one called from another OS thread while
