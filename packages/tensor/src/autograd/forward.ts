@@ -58,6 +58,10 @@ export function copyTangents(from: Tensor, to: Tensor): Tensor {
   return to;
 }
 
+function what(v: unknown): string {
+  return v instanceof Tensor ? `${v.dtype} ${shapeStr(v.shape)}` : typeof v;
+}
+
 /** The tangents of `inputs` at `level`, or null when none has one (the output's tangent is zero). */
 function tangentsAt(level: Level, inputs: readonly Tensor[]): (Tensor | null)[] | null {
   let ts: (Tensor | null)[] | null = null;
@@ -76,7 +80,6 @@ function tangentsAt(level: Level, inputs: readonly Tensor[]): (Tensor | null)[] 
  * expanded here, once, as the reverse engine un-broadcasts once.
  */
 function fit(name: string, t: unknown, out: Tensor): Tensor {
-  const what = (v: unknown) => (v instanceof Tensor ? `${v.dtype} ${shapeStr(v.shape)}` : typeof v);
   if (!(t instanceof Tensor) || t.dtype !== out.dtype)
     throw new Error(`${name}: the tangent rule returned ${what(t)} for an output of ${what(out)}`);
   if (t.shape.length === out.shape.length && t.shape.every((d, i) => d === out.shape[i])) return t;
@@ -92,14 +95,18 @@ function fit(name: string, t: unknown, out: Tensor): Tensor {
 /** Sets `out`'s tangent at every active level where an input has one (called by `record`). */
 export function pushTangent<A>(prim: Primitive<A>, inputs: readonly Tensor[], out: Tensor, attrs: A): void {
   if (!isFloat(out.dtype)) return; // int32 values have no tangent
-  for (const level of forward.levels) {
+  const levels = forward.levels;
+  for (const level of levels) {
     const ts = tangentsAt(level, inputs);
     if (ts === null) continue;
-    const t = atLevels(level.below, () => {
+    // NOTE: the level switch is inlined (no closure per op): this runs for every op in forward mode.
+    forward.levels = level.below;
+    try {
       const r = prim.jvp(ts, inputs, out, attrs);
-      return r === null ? null : fit(prim.name, r, out);
-    });
-    if (t !== null) level.tangents.set(out, t);
+      if (r !== null) level.tangents.set(out, fit(prim.name, r, out));
+    } finally {
+      forward.levels = levels;
+    }
   }
 }
 
