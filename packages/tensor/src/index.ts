@@ -50,7 +50,7 @@ export type {
   UnaryOp,
   View,
 } from "./backend/backend.js";
-export { getBackend, setBackend } from "./backend/backend.js";
+export { getBackend, getNumThreads, setBackend, setNumThreads } from "./backend/backend.js";
 export { backendStatus } from "./backend/choose.js";
 export { jsBackend } from "./backend/js/index.js";
 export { createWasmBackend } from "./backend/wasm/index.js";

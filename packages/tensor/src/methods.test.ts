@@ -9,7 +9,7 @@ const notMethods = new Set([
   ...["enableGrad", "noGrad", "isGradEnabled", "broadcastShapes", "shapeStr", "sizeOf"],
   // the chain rule's entry points (backward and retainGrad are methods too)
   ...["gradients", "runBackward", "sumToShape", "customGrad", "detectAnomaly", "multiPrimitive"],
-  ...["reachesLeaf", "contiguousData", "checkIndices", "backendStatus"],
+  ...["reachesLeaf", "contiguousData", "checkIndices", "backendStatus", "setNumThreads", "getNumThreads"],
   ...["recordMulti"],
   // forward mode's entry points
   ...["pushforward", "copyTangents", "MissingJvpError"],

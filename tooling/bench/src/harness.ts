@@ -1,5 +1,17 @@
-/** The three columns every case can fill: nabla and TensorFlow.js on its two CPU backends. */
-export const IMPLS = ["nabla", "tfjs-cpu", "tfjs-wasm"] as const;
+/**
+ * The columns a case can fill: nabla on its default backend (native in Node, every core), held
+ * to one thread, and on WebAssembly; PyTorch at its best here and held to one core; TensorFlow.js
+ * on its two CPU backends.
+ */
+export const IMPLS = [
+  "nabla",
+  "nabla-1t",
+  "nabla-wasm",
+  "torch",
+  "torch-1t",
+  "tfjs-wasm",
+  "tfjs-cpu",
+] as const;
 export type Impl = (typeof IMPLS)[number];
 
 /**
@@ -32,6 +44,12 @@ export interface Case {
   setup: Partial<Record<Impl, () => Bench | string | Promise<Bench | string>>>;
   /** Take the nabla column from this other case (same work, measured once). */
   nablaFrom?: string;
+  /** Also run the nabla setup held to one thread (nabla-1t) and on the wasm backend (nabla-wasm). */
+  variants?: boolean;
+  /** The same work for PyTorch's server (tooling/bench/torch/server.py), for both torch columns. */
+  torch?: Record<string, unknown>;
+  /** Columns measured elsewhere (a child process), returned as they are. */
+  external?: Partial<Record<Impl, () => Measurement | string | Promise<Measurement | string>>>;
   /** Extra text for the note column, computed from all results so far. */
   note?: (results: ReadonlyMap<string, CaseResult>) => string;
 }
@@ -48,6 +66,8 @@ export interface Measurement {
   throughput?: number;
   /** Median time per call of the bench's `baseline`, timed in alternation with `run`. */
   baselineMs?: number;
+  /** Peak resident memory of the process that ran it alone (char-LM cases), in MB. */
+  peakMB?: number;
 }
 
 export interface CaseResult {

@@ -15,13 +15,16 @@ function formatRate(v: number, unit: string): string {
 function cell(m: Measurement | undefined, skipped: string | undefined, unit: string | undefined): string {
   if (m === undefined) return skipped === undefined ? "" : "skipped";
   const t = formatTime(m.medianMs);
-  return m.throughput === undefined || unit === undefined ? t : `${formatRate(m.throughput, unit)} (${t})`;
+  const mem = m.peakMB === undefined ? "" : `, ${m.peakMB.toFixed(0)} MB`;
+  return m.throughput === undefined || unit === undefined
+    ? `${t}${mem}`
+    : `${formatRate(m.throughput, unit)} (${t}${mem})`;
 }
 
-/** tfjs time / nabla time: above 1 means nabla is faster. */
-export function ratio(r: CaseResult, impl: Impl): number | undefined {
-  const n = r.results.nabla?.medianMs;
-  const t = r.results[impl]?.medianMs;
+/** Their time / nabla's (column `of` against column `against`): above 1 means nabla is faster. */
+export function ratio(r: CaseResult, of: Impl, against: Impl): number | undefined {
+  const n = r.results[against]?.medianMs;
+  const t = r.results[of]?.medianMs;
   return n === undefined || t === undefined ? undefined : t / n;
 }
 
@@ -29,12 +32,22 @@ const fmtRatio = (x: number | undefined) => (x === undefined ? "" : `${x.toPreci
 
 /** The results as a Markdown table (it reads as plain text too). */
 export function table(results: readonly CaseResult[]): string {
-  const head = ["case", ...IMPLS, "cpu/nabla", "wasm/nabla", "note"];
+  const head = [
+    "case",
+    ...IMPLS,
+    "torch/nabla",
+    "torch-1t/nabla-1t",
+    "tfjs-wasm/nabla",
+    "tfjs-cpu/nabla",
+    "note",
+  ];
   const rows = results.map((r) => [
     r.name,
     ...IMPLS.map((i) => cell(r.results[i], r.skipped[i], r.throughputUnit)),
-    fmtRatio(ratio(r, "tfjs-cpu")),
-    fmtRatio(ratio(r, "tfjs-wasm")),
+    fmtRatio(ratio(r, "torch", "nabla")),
+    fmtRatio(ratio(r, "torch-1t", "nabla-1t")),
+    fmtRatio(ratio(r, "tfjs-wasm", "nabla")),
+    fmtRatio(ratio(r, "tfjs-cpu", "nabla")),
     r.note ?? "",
   ]);
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));

@@ -72,6 +72,8 @@ export interface Backend {
   prepare?(b: View): View;
   /** out = x taken along `axis` at `indices` (out shape: x.shape with axis replaced by indices). */
   gather(x: View, axis: number, indices: Int32Array, out: TypedArray): void;
+  /** Optional: the backend's thread pool (the native one); others run on the calling thread. */
+  readonly threads?: { get(): number; set(n: number): void };
   /** Optional: whole recurrent sequences in one call (see RecurrentKernels). */
   readonly recurrent?: RecurrentKernels;
   /** out (contiguous, pre-filled) += src scattered along `axis` at `indices`. */
@@ -158,6 +160,21 @@ let current: Backend | undefined;
 export function getBackend(): Backend {
   if (current === undefined) throw new Error("nabla: no backend registered");
   return current;
+}
+
+/**
+ * Sets how many threads the kernels use (torch.set_num_threads): the native backend's pool,
+ * the calling thread included; `0` restores the default (the machine's cores, or the
+ * environment variable NABLA_NUM_THREADS). The wasm and js backends run on one thread.
+ */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`setNumThreads: expected an integer >= 0, got ${n}`);
+  getBackend().threads?.set(n);
+}
+
+/** The number of threads the kernels use (1 on the wasm and js backends). */
+export function getNumThreads(): number {
+  return getBackend().threads?.get() ?? 1;
 }
 
 /** Switches the backend that ops dispatch to. */

@@ -28,6 +28,8 @@ function matmulCase(spec: MatmulSpec): Case {
     name: spec.name,
     description: spec.description,
     throughput: { unit: "GFLOP/s", work: (2 * m * k * n) / 1e9 },
+    variants: true,
+    torch: { case: "matmul", m, n, k, aT: ta, bT: tb },
     setup: {
       nabla: () => {
         const at = nablaTensor(data().a, aShape);
@@ -64,7 +66,7 @@ function tfjsMatmul(
 
 /** Square products, the LSTM's input-to-gates product and the two products its backward needs. */
 export const matmulCases: Case[] = [
-  ...[64, 256, 512].map((s) =>
+  ...[64, 256, 512, 1024].map((s) =>
     matmulCase({ name: `matmul ${s}x${s}x${s}`, description: `square product, ${s}x${s}`, m: s, k: s, n: s }),
   ),
   matmulCase({

@@ -26,6 +26,7 @@ export function createNativeBackend(addon: NativeAddon, base: Backend): Backend 
       x.shape.reduce((n, d) => n * d, 1) < SMALL ? base.reduce(op, x, axes, out) : v.reduce(op, x, axes, out),
     matmul: nativeMatmul(addon, base.matmul),
     prepare: nativePrepare(addon),
+    threads: { get: () => addon.numThreads(), set: (n) => addon.setNumThreads(n) },
     recurrent: nativeRecurrent(addon),
   };
 }

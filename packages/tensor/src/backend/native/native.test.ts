@@ -54,6 +54,21 @@ describe("the native backend", () => {
     }
   });
 
+  it("setNumThreads sizes the native pool (torch.set_num_threads); 0 restores the default", () => {
+    const prev = T.getBackend();
+    T.setBackend(native);
+    try {
+      const def = T.getNumThreads();
+      T.setNumThreads(1);
+      expect(T.getNumThreads()).toBe(1);
+      T.setNumThreads(0);
+      expect(T.getNumThreads()).toBe(def);
+      expect(() => T.setNumThreads(-1)).toThrow(/setNumThreads: expected an integer >= 0, got -1/);
+    } finally {
+      T.setBackend(prev);
+    }
+  });
+
   it("batched matmul with broadcast batch axes and a packed (prepared) right operand", () => {
     const a = T.randn([2, 3, 4, 5], { generator: g });
     const b = T.randn([3, 5, 6], { generator: g });
