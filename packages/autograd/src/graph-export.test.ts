@@ -97,12 +97,12 @@ describe("toDot and toMermaid", () => {
     const g = exportGraph(loss, { names: { 'W "weights"': W } });
     const dot = toDot(g);
     expect(dot.startsWith("digraph nabla {")).toBe(true);
-    expect(dot).toContain('label="W \\"weights\\" = leaf\\n[3, 2] float64\\nvalue ');
+    expect(dot).toContain('label="W \\"weights\\" (leaf)\\n[3, 2] float64\\nvalue ');
     expect(dot.match(/ -> /g)).toHaveLength(6);
     expect(dot).toContain('fillcolor="#dbeafe"'); // a leaf that requires a gradient
     const mermaid = toMermaid(g);
     expect(mermaid.split("\n")[0]).toBe("flowchart TB");
-    expect(mermaid).toContain("W #quot;weights#quot; = leaf<br/>[3, 2] float64");
+    expect(mermaid).toContain("W #quot;weights#quot; (leaf)<br/>[3, 2] float64");
     expect(mermaid.match(/ --> /g)).toHaveLength(6);
     expect(mermaid).not.toMatch(/\["[^\]]*"[^\]]*"\]/); // no raw quote inside a label
   });
