@@ -3,7 +3,8 @@
 // that is 15 of the 16 ymm registers. Per step of k: load the NR-wide row of the B panel,
 // broadcast each of the MR values of the A panel, one FMA per accumulator. Remainder path: a tile
 // with fewer rows runs the same code instantiated for that many rows, fewer columns are stored
-// through lane masks (the packed B panel is zero-padded).
+// through lane masks (the packed B panel is zero-padded). The same tile also runs on A and B in
+// place (no packing) for small products.
 #include <immintrin.h>
 
 #include <utility>
@@ -24,6 +25,8 @@ struct Vec<float> {
   static constexpr int kWidth = 8;
   static V zero() { return _mm256_setzero_ps(); }
   static V load(const float* p) { return _mm256_load_ps(p); }
+  static V loadu(const float* p) { return _mm256_loadu_ps(p); }
+  static void storeu(float* p, V v) { _mm256_storeu_ps(p, v); }
   static V broadcast(const float* p) { return _mm256_broadcast_ss(p); }
   static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
   static V add(V a, V b) { return _mm256_add_ps(a, b); }
@@ -40,6 +43,8 @@ struct Vec<double> {
   static constexpr int kWidth = 4;
   static V zero() { return _mm256_setzero_pd(); }
   static V load(const double* p) { return _mm256_load_pd(p); }
+  static V loadu(const double* p) { return _mm256_loadu_pd(p); }
+  static void storeu(double* p, V v) { _mm256_storeu_pd(p, v); }
   static V broadcast(const double* p) { return _mm256_broadcast_sd(p); }
   static V fma(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
   static V add(V a, V b) { return _mm256_add_pd(a, b); }
@@ -56,11 +61,19 @@ constexpr int kMR = 6;
 template <class T>
 constexpr int kNR = kNV * Vec<T>::kWidth;
 
-// C[R, cols] (+)= A panel (stride MR) times B panel (stride NR), R <= MR rows.
-template <class T, int R>
-void tileRows(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int cols, bool add) {
+// C[R, cols] (+)= A[R, kc] B[kc, cols] for R <= MR rows, cols <= NR: A[i, p] = a[i * as0 + p * as1]
+// and B[p, j] = b[p * bs0 + j]. Packed panels (kPacked: as0 = 1, as1 = MR, bs0 = NR, zero-padded)
+// fix the strides at compile time; otherwise A and B are read in place and B's columns masked.
+template <class T, int R, bool kPacked>
+void tileRows(int kc, const T* a, ptrdiff_t as0, ptrdiff_t as1, const T* b, ptrdiff_t bs0, T* c,
+              ptrdiff_t ldc, int cols, bool add) {
   using O = Vec<T>;
-  constexpr int mr = kMR<T>, nr = kNR<T>, w = O::kWidth;
+  constexpr int nr = kNR<T>, w = O::kWidth;
+  if constexpr (kPacked) as0 = 1, as1 = kMR<T>, bs0 = nr;
+  const bool full = cols == nr;
+  __m256i mask[kNV];
+  #pragma GCC unroll 16
+  for (int v = 0; v < kNV; ++v) mask[v] = O::lanes(cols - v * w);
   typename O::V acc[R][kNV];
   #pragma GCC unroll 16
   for (int i = 0; i < R; ++i) {
@@ -69,54 +82,52 @@ void tileRows(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int cols, boo
     #pragma GCC unroll 16
     for (int v = 0; v < kNV; ++v) acc[i][v] = O::zero();
   }
-  for (int p = 0; p < kc; ++p, a += mr, b += nr) {
+  for (int p = 0; p < kc; ++p, a += as1, b += bs0) {
     typename O::V bv[kNV];
     #pragma GCC unroll 16
-    for (int v = 0; v < kNV; ++v) bv[v] = O::load(b + v * w);
+    for (int v = 0; v < kNV; ++v)
+      bv[v] = kPacked ? O::load(b + v * w) : full ? O::loadu(b + v * w) : O::loadMasked(mask[v], b + v * w);
     #pragma GCC unroll 16
     for (int i = 0; i < R; ++i) {
-      typename O::V ai = O::broadcast(a + i);
+      typename O::V ai = O::broadcast(a + i * as0);
       #pragma GCC unroll 16
       for (int v = 0; v < kNV; ++v) acc[i][v] = O::fma(ai, bv[v], acc[i][v]);
     }
   }
-  if (cols == nr) {
-    #pragma GCC unroll 16
-    for (int i = 0; i < R; ++i, c += ldc)
-      #pragma GCC unroll 16
-      for (int v = 0; v < kNV; ++v) {
-        typename O::V r = acc[i][v];
-        if (add) r = O::add(r, O::loadMasked(O::lanes(w), c + v * w));
-        O::storeMasked(c + v * w, O::lanes(w), r);
-      }
-    return;
-  }
-  __m256i mask[kNV];
-  #pragma GCC unroll 16
-  for (int v = 0; v < kNV; ++v) mask[v] = O::lanes(cols - v * w);
   #pragma GCC unroll 16
   for (int i = 0; i < R; ++i, c += ldc)
     #pragma GCC unroll 16
     for (int v = 0; v < kNV; ++v) {
       typename O::V r = acc[i][v];
-      if (add) r = O::add(r, O::loadMasked(mask[v], c + v * w));
-      O::storeMasked(c + v * w, mask[v], r);
+      if (full) {
+        if (add) r = O::add(r, O::loadu(c + v * w));
+        O::storeu(c + v * w, r);
+      } else {
+        if (add) r = O::add(r, O::loadMasked(mask[v], c + v * w));
+        O::storeMasked(c + v * w, mask[v], r);
+      }
     }
 }
 
 template <class T>
-using TileFn = void (*)(int, const T*, const T*, T*, ptrdiff_t, int, bool);
+using TileFn = void (*)(int, const T*, ptrdiff_t, ptrdiff_t, const T*, ptrdiff_t, T*, ptrdiff_t, int, bool);
 
-template <class T, size_t... R>
-void tileDispatch(std::index_sequence<R...>, int kc, const T* a, const T* b, T* c, ptrdiff_t ldc,
-                  int rows, int cols, bool add) {
-  static constexpr TileFn<T> byRows[] = {tileRows<T, R + 1>...};
-  byRows[rows - 1](kc, a, b, c, ldc, cols, add);
+// The tile function for `rows` rows: one instantiation per row count, the remainder path.
+template <class T, bool kPacked, size_t... R>
+TileFn<T> byRows(std::index_sequence<R...>, int rows) {
+  static constexpr TileFn<T> fns[] = {tileRows<T, R + 1, kPacked>...};
+  return fns[rows - 1];
 }
 
 template <class T>
 void tile(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int rows, int cols, bool add) {
-  tileDispatch<T>(std::make_index_sequence<kMR<T>>{}, kc, a, b, c, ldc, rows, cols, add);
+  byRows<T, true>(std::make_index_sequence<kMR<T>>{}, rows)(kc, a, 0, 0, b, 0, c, ldc, cols, add);
+}
+
+template <class T>
+void tileInPlace(int k, const T* a, ptrdiff_t as0, ptrdiff_t as1, const T* b, ptrdiff_t bs0, T* c,
+                 ptrdiff_t ldc, int rows, int cols, bool add) {
+  byRows<T, false>(std::make_index_sequence<kMR<T>>{}, rows)(k, a, as0, as1, b, bs0, c, ldc, cols, add);
 }
 
 }  // namespace
@@ -124,9 +135,9 @@ void tile(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int rows, int col
 // Cache blocks as on AVX-512 (avx512/gemm.cc), MC a multiple of MR = 6.
 const GemmKernels<float> kGemmF32 = {"avx2",      kMR<float>, kNR<float>, 256, 192, 256, tile<float>,
                                      packABlock<float, kMR<float>, NoTranspose>,
-                                     packBBlock<float, kNR<float>, Transpose8f>};
+                                     packBBlock<float, kNR<float>, Transpose8f>, tileInPlace<float>};
 const GemmKernels<double> kGemmF64 = {"avx2",       kMR<double>, kNR<double>, 256, 96, 128, tile<double>,
                                       packABlock<double, kMR<double>, NoTranspose>,
-                                      packBBlock<double, kNR<double>, Transpose4d>};
+                                      packBBlock<double, kNR<double>, Transpose4d>, tileInPlace<double>};
 
 }  // namespace nabla::avx2

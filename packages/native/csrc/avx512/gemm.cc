@@ -2,7 +2,8 @@
 // 16); double: 8 x 16 (8 rows x 2 vectors of 8). Per step of k: load the NR-wide row of the B
 // panel (2 vectors), broadcast each of the MR values of the A panel, one FMA per accumulator.
 // Remainder path: a tile with fewer rows runs the same code instantiated for that many rows (no
-// wasted FMAs), fewer columns are masked at the store (the packed B panel is zero-padded).
+// wasted FMAs), fewer columns are masked at the store (the packed B panel is zero-padded). The
+// same tile also runs on A and B in place (no packing) for small products.
 #include <immintrin.h>
 
 #include <utility>
@@ -126,11 +127,18 @@ constexpr int kMR = Shape<T>::kMR;
 template <class T>
 constexpr int kNR = Shape<T>::kNV * Vec<T>::kWidth;
 
-// C[R, cols] (+)= A panel (stride MR) times B panel (stride NR), R <= MR rows.
-template <class T, int R>
-void tileRows(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int cols, bool add) {
+// C[R, cols] (+)= A[R, kc] B[kc, cols] for R <= MR rows, cols <= NR: A[i, p] = a[i * as0 + p * as1]
+// and B[p, j] = b[p * bs0 + j]. Packed panels (kPacked: as0 = 1, as1 = MR, bs0 = NR, zero-padded)
+// fix the strides at compile time; otherwise A and B are read in place and B's columns masked.
+template <class T, int R, bool kPacked>
+void tileRows(int kc, const T* a, ptrdiff_t as0, ptrdiff_t as1, const T* b, ptrdiff_t bs0, T* c,
+              ptrdiff_t ldc, int cols, bool add) {
   using O = Vec<T>;
-  constexpr int nv = Shape<T>::kNV, mr = kMR<T>, nr = kNR<T>, w = O::kWidth;
+  constexpr int nv = Shape<T>::kNV, nr = kNR<T>, w = O::kWidth;
+  if constexpr (kPacked) as0 = 1, as1 = kMR<T>, bs0 = nr;
+  typename O::Mask mask[nv];
+  #pragma GCC unroll 16
+  for (int v = 0; v < nv; ++v) mask[v] = lanes<T>(cols - v * w);
   typename O::V acc[R][nv];
   #pragma GCC unroll 16
   for (int i = 0; i < R; ++i) {
@@ -139,20 +147,17 @@ void tileRows(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int cols, boo
     #pragma GCC unroll 16
     for (int v = 0; v < nv; ++v) acc[i][v] = O::zero();
   }
-  for (int p = 0; p < kc; ++p, a += mr, b += nr) {
+  for (int p = 0; p < kc; ++p, a += as1, b += bs0) {
     typename O::V bv[nv];
     #pragma GCC unroll 16
-    for (int v = 0; v < nv; ++v) bv[v] = O::load(b + v * w);
+    for (int v = 0; v < nv; ++v) bv[v] = kPacked ? O::load(b + v * w) : O::loadMasked(mask[v], b + v * w);
     #pragma GCC unroll 16
     for (int i = 0; i < R; ++i) {
-      typename O::V ai = O::broadcast(a + i);
+      typename O::V ai = O::broadcast(a + i * as0);
       #pragma GCC unroll 16
       for (int v = 0; v < nv; ++v) acc[i][v] = O::fma(ai, bv[v], acc[i][v]);
     }
   }
-  typename O::Mask mask[nv];
-  #pragma GCC unroll 16
-  for (int v = 0; v < nv; ++v) mask[v] = lanes<T>(cols - v * w);
   #pragma GCC unroll 16
   for (int i = 0; i < R; ++i, c += ldc)
     #pragma GCC unroll 16
@@ -164,18 +169,24 @@ void tileRows(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int cols, boo
 }
 
 template <class T>
-using TileFn = void (*)(int, const T*, const T*, T*, ptrdiff_t, int, bool);
+using TileFn = void (*)(int, const T*, ptrdiff_t, ptrdiff_t, const T*, ptrdiff_t, T*, ptrdiff_t, int, bool);
 
-template <class T, size_t... R>
-void tileDispatch(std::index_sequence<R...>, int kc, const T* a, const T* b, T* c, ptrdiff_t ldc,
-                  int rows, int cols, bool add) {
-  static constexpr TileFn<T> byRows[] = {tileRows<T, R + 1>...};
-  byRows[rows - 1](kc, a, b, c, ldc, cols, add);
+// The tile function for `rows` rows: one instantiation per row count, the remainder path.
+template <class T, bool kPacked, size_t... R>
+TileFn<T> byRows(std::index_sequence<R...>, int rows) {
+  static constexpr TileFn<T> fns[] = {tileRows<T, R + 1, kPacked>...};
+  return fns[rows - 1];
 }
 
 template <class T>
 void tile(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int rows, int cols, bool add) {
-  tileDispatch<T>(std::make_index_sequence<kMR<T>>{}, kc, a, b, c, ldc, rows, cols, add);
+  byRows<T, true>(std::make_index_sequence<kMR<T>>{}, rows)(kc, a, 0, 0, b, 0, c, ldc, cols, add);
+}
+
+template <class T>
+void tileInPlace(int k, const T* a, ptrdiff_t as0, ptrdiff_t as1, const T* b, ptrdiff_t bs0, T* c,
+                 ptrdiff_t ldc, int rows, int cols, bool add) {
+  byRows<T, false>(std::make_index_sequence<kMR<T>>{}, rows)(k, a, as0, as1, b, bs0, c, ldc, cols, add);
 }
 
 }  // namespace
@@ -184,9 +195,9 @@ void tile(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int rows, int col
 // from L2; a task packs at most KC x NC of B (256 KB), which leaves L2 room for B itself.
 const GemmKernels<float> kGemmF32 = {"avx512",    kMR<float>, kNR<float>, 256, 256, 256, tile<float>,
                                      packABlock<float, kMR<float>, Transpose8f>,
-                                     packBBlock<float, kNR<float>, Transpose16f>};
+                                     packBBlock<float, kNR<float>, Transpose16f>, tileInPlace<float>};
 const GemmKernels<double> kGemmF64 = {"avx512",     kMR<double>, kNR<double>, 256, 128, 128, tile<double>,
                                       packABlock<double, kMR<double>, Transpose8d>,
-                                      packBBlock<double, kNR<double>, Transpose8d>};
+                                      packBBlock<double, kNR<double>, Transpose8d>, tileInPlace<double>};
 
 }  // namespace nabla::avx512

@@ -9,7 +9,7 @@
 // (blocked by KC along k so a panel stays in cache), and a register-blocked MR x NR micro-kernel
 // for the best instruction set of the machine (AVX-512, AVX2 + FMA, else portable scalar C++)
 // runs over the panels (driver.cc has the loop nest). Products of at most 256 multiply-adds run a
-// plain loop instead. Products of 2^22 flops or more are split across the thread pool (pool.h);
+// plain loop instead, and those up to 64^3 with a unit column stride in B skip the packing. Products of 2^22 flops or more are split across the thread pool (pool.h);
 // a call made inside a parallel region (a pool::parallelFor task) runs on that thread only, so a
 // fused kernel may either call gemm from one thread and let it split, or split the work itself
 // (e.g. gemmPacked over column ranges, one per task) and call gemm inside its tasks.

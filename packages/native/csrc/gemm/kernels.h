@@ -28,6 +28,11 @@ struct GemmKernels {
   // Columns [0, nc) of B (B[p, j] = b[p * s0 + j * s1]) for p < kc, as ceil(nc / nr) panels of
   // kc x nr one after the other.
   void (*packB)(int kc, int nc, const T* b, ptrdiff_t s0, ptrdiff_t s1, T* dst);
+  // Optional (may be null): the tile of `tile` with A and B read in place, for products too small
+  // to repay packing: A[i, p] = a[i * as0 + p * as1], B[p, j] = b[p * bs0 + j] (unit column
+  // stride), all k steps at once.
+  void (*tileInPlace)(int k, const T* a, ptrdiff_t as0, ptrdiff_t as1, const T* b, ptrdiff_t bs0, T* c,
+                      ptrdiff_t ldc, int rows, int cols, bool add);
 };
 
 namespace scalar {

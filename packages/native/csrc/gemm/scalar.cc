@@ -23,9 +23,9 @@ void tile(int kc, const T* a, const T* b, T* c, ptrdiff_t ldc, int rows, int col
 
 const GemmKernels<float> kGemmF32 = {
     "scalar", kMR, kNR, 256, 128, 256, tile<float>, packABlock<float, kMR, NoTranspose>,
-    packBBlock<float, kNR, NoTranspose>};
+    packBBlock<float, kNR, NoTranspose>, nullptr};
 const GemmKernels<double> kGemmF64 = {
     "scalar", kMR, kNR, 256, 128, 128, tile<double>, packABlock<double, kMR, NoTranspose>,
-    packBBlock<double, kNR, NoTranspose>};
+    packBBlock<double, kNR, NoTranspose>, nullptr};
 
 }  // namespace nabla::scalar
