@@ -16,7 +16,7 @@
 namespace nabla {
 namespace {
 
-// The span of elements a strided 2-D access touches, checked against the array it reads.
+// A float typed array argument: its element type, data and length in elements.
 struct Array {
   napi_typedarray_type type;
   void* data;
