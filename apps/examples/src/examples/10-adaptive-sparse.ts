@@ -12,14 +12,12 @@ const LEN = 10; // words per line (padded with id 0, whose row stays 0)
 function encode(lines: string[]) {
   const vocab = new Map<string, number>([["<pad>", 0]]);
   const ids = new Int32Array(lines.length * LEN);
-  lines.forEach((l, r) =>
-    words(l)
-      .slice(0, LEN)
-      .forEach((w, j) => {
-        if (!vocab.has(w)) vocab.set(w, vocab.size);
-        ids[r * LEN + j] = vocab.get(w)!;
-      }),
-  );
+  for (const [r, l] of lines.entries()) {
+    for (const [j, w] of words(l).slice(0, LEN).entries()) {
+      if (!vocab.has(w)) vocab.set(w, vocab.size);
+      ids[r * LEN + j] = vocab.get(w)!;
+    }
+  }
   const freq = new Int32Array(vocab.size);
   for (const i of ids) if (i !== 0) freq[i]!++;
   return { ids: tensor(ids, { shape: [lines.length, LEN] }), freq, size: vocab.size };
@@ -139,13 +137,11 @@ export default defineExample({
       },
     );
     const scatter = results.flatMap((r) =>
-      rare
-        .slice(0, 400)
-        .map((i) => ({
-          optimizer: r.name,
-          truth: truth.toTypedArray()[i]!,
-          learned: r.emb.weight.toTypedArray()[i]!,
-        })),
+      rare.slice(0, 400).map((i) => ({
+        optimizer: r.name,
+        truth: truth.toTypedArray()[i]!,
+        learned: r.emb.weight.toTypedArray()[i]!,
+      })),
     );
     ctx.plot(
       "rare",

@@ -60,8 +60,10 @@ export function graphToSvg(graph: Graph): string {
   for (const b of boxes.values()) (rows[b.layer] ??= []).push(b);
   // Order each layer by the mean position of its neighbours (down then up, a few times).
   const rank = new Map<string, number>();
-  const place = () =>
-    rows.forEach((row) => row?.forEach((b, i) => rank.set(b.node.id, i / Math.max(1, row.length - 1))));
+  const place = () => {
+    for (const row of rows)
+      for (const [i, b] of (row ?? []).entries()) rank.set(b.node.id, i / Math.max(1, row!.length - 1));
+  };
   place();
   const neighbours = (id: string, dir: "in" | "out") =>
     graph.edges
