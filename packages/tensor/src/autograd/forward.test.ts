@@ -36,6 +36,17 @@ describe("what carries a tangent", () => {
     );
   });
 
+  it("backward's .grad under createGraph is a recorded copy, and carries the tangent (forward over reverse)", () => {
+    const [x, u] = [n(3), n(3)];
+    const gradOf = (a: Tensor) => {
+      const leaf = T.copyTangents(a, T.detach(a));
+      leaf.requiresGrad = true;
+      T.sum(T.pow(leaf, 3)).backward(undefined, { createGraph: true });
+      return leaf.grad!;
+    };
+    assertAllClose(jvp1(gradOf, [x], [u]), T.mul(T.mul(x, 6), u), exact); // d(3x^2) = 6x dx
+  });
+
   it("a value closed over (not a primal) is a constant, and tangents do not outlive their jvp", () => {
     const [x, c, u] = [n(2), n(2), n(2)];
     const r = T.pushforward((a) => [T.mul(a!, c)], [x], [[u]]);
