@@ -49,6 +49,7 @@ class Pool {
 
   void resize(int threads) {
     std::lock_guard<std::mutex> busy(busy_);
+    if (threads == size_) return;
     stop();
     start(threads);
   }
