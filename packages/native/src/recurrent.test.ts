@@ -34,7 +34,8 @@ interface Shape {
 }
 
 // Odd H (partial blocks of units), T = 1, B = 1, every bias pattern, reverse, lengths with empty
-// and full entries in both directions.
+// and full entries in both directions, and each way the loop is run (unpacked weights for tiny
+// batches, blocks of units per step, or row chunks on two threads).
 const shapes: Shape[] = [
   { name: "T5 B3 I4 H7", T: 5, B: 3, I: 4, H: 7, bias: [true, true] },
   {
@@ -58,6 +59,16 @@ const shapes: Shape[] = [
     lengths: [7, 0, 2, 7, 5, 1, 1, 6, 7, 3, 0, 4, 7],
   },
   { name: "reverse, b_hh only, I1", T: 4, B: 2, I: 1, H: 16, bias: [false, true], reverse: true },
+  // T B <= 8: the forward runs on unpacked weights
+  {
+    name: "T2 B4 (unpacked), lengths, H19",
+    T: 2,
+    B: 4,
+    I: 5,
+    H: 19,
+    bias: [true, true],
+    lengths: [2, 0, 1, 2],
+  },
   // 16 rows or more: two threads split the batch (each runs every step on its rows)
   {
     name: "B17 (row chunks), reverse, lengths",

@@ -68,6 +68,17 @@ static inline VD abs(VD a) { return {_mm256_andnot_pd(_mm256_set1_pd(-0.0), a.v)
 static inline VF withSign(VF a, VF s) { return {_mm256_or_ps(a.v, _mm256_and_ps(s.v, _mm256_set1_ps(-0.0f)))}; }
 static inline VD withSign(VD a, VD s) { return {_mm256_or_pd(a.v, _mm256_and_pd(s.v, _mm256_set1_pd(-0.0)))}; }
 
+// The sum of the lanes.
+static inline float hsum(VF a) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(a.v), _mm256_extractf128_ps(a.v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+}
+static inline double hsum(VD a) {
+  __m128d s = _mm_add_pd(_mm256_castpd256_pd128(a.v), _mm256_extractf128_pd(a.v, 1));
+  return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
+}
+
 // a > b (false with NaN), and select(m, a, b) = m ? a : b lane by lane.
 static inline MF gt(VF a, VF b) { return {_mm256_cmp_ps(a.v, b.v, _CMP_GT_OQ)}; }
 static inline MD gt(VD a, VD b) { return {_mm256_cmp_pd(a.v, b.v, _CMP_GT_OQ)}; }

@@ -63,6 +63,10 @@ static inline VD abs(VD a) { return {_mm512_andnot_pd(_mm512_set1_pd(-0.0), a.v)
 static inline VF withSign(VF a, VF s) { return {_mm512_or_ps(a.v, _mm512_and_ps(s.v, _mm512_set1_ps(-0.0f)))}; }
 static inline VD withSign(VD a, VD s) { return {_mm512_or_pd(a.v, _mm512_and_pd(s.v, _mm512_set1_pd(-0.0)))}; }
 
+// The sum of the lanes.
+static inline float hsum(VF a) { return _mm512_reduce_add_ps(a.v); }
+static inline double hsum(VD a) { return _mm512_reduce_add_pd(a.v); }
+
 // a > b (false with NaN), and select(m, a, b) = m ? a : b lane by lane.
 static inline MF gt(VF a, VF b) { return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_GT_OQ)}; }
 static inline MD gt(VD a, VD b) { return {_mm512_cmp_pd_mask(a.v, b.v, _CMP_GT_OQ)}; }

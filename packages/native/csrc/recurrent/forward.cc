@@ -30,6 +30,9 @@ SavedLayout savedLayout(Kind kind, int T, int B, int H) {
 
 namespace {
 
+// Batch rows times steps up to which the forward skips packing (kernels.h: forwardRows).
+constexpr size_t kDirectRows = 8;
+
 thread_local Scratch tScratch;
 
 // panel[p * G U + q * U + u] = W_hh[q H + j0 + u, p]: the columns of W_hh^T of units
@@ -63,16 +66,21 @@ void forward(const Shape& S, const Operands<T>& op, const Outputs<T>& out) {
   const int U = K.forwardUnits[kind], blocks = (H + U - 1) / U;
   const size_t panelSize = size_t(H) * G * U;
 
-  char* p = tScratch.reserve(lineBytes<T>(panelSize * blocks) + lineBytes<T>(GH) +
+  // A handful of rows (one generated character at a time) runs on the weights as they are:
+  // packing them would cost more than all the products.
+  const bool direct = size_t(S.T) * S.B <= kDirectRows;
+  const size_t packed = direct ? 0 : panelSize * blocks, rec = direct ? size_t(S.B) * GH + 64 : 0;
+  char* p = tScratch.reserve(lineBytes<T>(packed) + lineBytes<T>(rec) + lineBytes<T>(GH) +
                              (out.saved ? 0 : lineBytes<T>(L.total)));
-  T* panels = carve<T>(p, panelSize * blocks);
+  T* panels = carve<T>(p, packed);
+  T* recs = carve<T>(p, rec);
   T* bias = carve<T>(p, GH);
   T* saved = out.saved ? out.saved : carve<T>(p, L.total);
   T* gates = saved + L.gates;
   T* hs = saved + L.hs;
   T* cs = saved + L.cs;
 
-  gemm<T>(S.T * S.B, GH, S.I, op.x, S.I, 1, op.wih, 1, S.I, gates, GH, false);
+  if (!direct) gemm<T>(S.T * S.B, GH, S.I, op.x, S.I, 1, op.wih, 1, S.I, gates, GH, false);
   // LSTM and RNN add b_ih + b_hh once; the GRU keeps b_hh apart (r multiplies W_hn h + b_hn).
   const T* bx = op.bih;
   if (S.kind != Kind::Gru && op.bih && op.bhh) {
@@ -84,7 +92,8 @@ void forward(const Shape& S, const Operands<T>& op, const Outputs<T>& out) {
   const T* bh = S.kind == Kind::Gru ? op.bhh : nullptr;
 
   BlockSchedule schedule(blocks);
-  schedule.run([&](int blk) { packForward(op.whh, G, H, U, blk * U, panels + blk * panelSize); });
+  if (!direct)
+    schedule.run([&](int blk) { packForward(op.whh, G, H, U, blk * U, panels + blk * panelSize); });
 
   const int before = S.reverse ? 1 : 0, after = 1 - before;
   const int t0 = S.reverse ? S.T - 1 : 0;
@@ -107,7 +116,16 @@ void forward(const Shape& S, const Operands<T>& op, const Outputs<T>& out) {
     if (S.kind == Kind::Gru) st.hnew = saved + L.hnew + t * BH;
     return st;
   };
-  if (const int chunks = rowChunks(S.B)) {
+  if (direct) {
+    for (int s = 0; s < S.T; ++s) {
+      const ForwardStep<T> st = stepAt(s);
+      for (int b = 0; b < S.B; ++b) {
+        K.rowTimesRows(GH, S.I, op.x + (size_t(st.t) * S.B + b) * S.I, op.wih, S.I, st.gates + b * GH);
+        K.rowTimesRows(GH, H, st.hprev + b * H, op.whh, H, recs + b * GH);
+      }
+      K.forwardRows[kind](st, recs);
+    }
+  } else if (const int chunks = rowChunks(S.B)) {
     pool::parallelFor(chunks, [&](int c, int) {
       const int r0 = S.B * c / chunks, r1 = S.B * (c + 1) / chunks;
       for (int s = 0; s < S.T; ++s) {

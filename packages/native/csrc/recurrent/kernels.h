@@ -106,6 +106,12 @@ struct RecurrentKernels {
   void (*backward[4])(const BackwardStep<T>& s, const T* panel, int j0);
   // dxPrev[:, j0 : j0 + U] = dG_i W_ih[:, j0 : j0 + U] (nothing when dgPrev is null).
   void (*backwardInput[4])(const BackwardStep<T>& s, const T* panel, int j0);
+  // Without packed weights, for a handful of rows (one generated character at a time): the gate
+  // math of every unit and row, rec [B, G H] holding h_{t-1} W_hh^T, gate after gate (and one
+  // vector of padding after it); and out[g] = sum_p a[p] w[g ldw + p] (g < n, p < k), the
+  // products themselves.
+  void (*forwardRows[4])(const ForwardStep<T>& s, const T* rec);
+  void (*rowTimesRows)(int n, int k, const T* a, const T* w, ptrdiff_t ldw, T* out);
 };
 
 namespace scalar {

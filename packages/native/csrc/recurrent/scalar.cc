@@ -26,50 +26,72 @@ void rowTimesPanel(int k, const T* a, const T* panel, int cols, T* rec) {
     for (int c = 0; c < cols; ++c) rec[c] += a[p] * panel[c];
 }
 
+// Units [j0, j0 + n) of batch row b; rec[q * ld + u] is gate q's recurrent product of unit j0 + u.
+template <class T, Kind K>
+void forwardCells(const ForwardStep<T>& s, const T* rec, int ld, int b, int j0, int n) {
+  constexpr int G = gatesOf(K);
+  const int H = s.H;
+  const bool valid = validAt(s.lengths, b, s.t);
+  T* g = s.gates + b * G * H;
+  for (int u = 0; u < n; ++u) {
+    const int j = j0 + u, k = b * H + j;
+    const T hp = s.hprev[k];
+    T h;
+    if constexpr (K == Kind::Lstm) {
+      T pre[4];
+      for (int q = 0; q < 4; ++q) pre[q] = g[q * H + j] + rec[q * ld + u] + (s.bx ? s.bx[q * H + j] : T(0));
+      // c_t = f c_{t-1} + i g, h_t = o tanh(c_t)
+      const T i = sigmoid(pre[0]), f = sigmoid(pre[1]), gg = std::tanh(pre[2]), o = sigmoid(pre[3]);
+      g[j] = i, g[H + j] = f, g[2 * H + j] = gg, g[3 * H + j] = o;
+      const T cp = s.cprev[k];
+      const T c = valid ? f * cp + i * gg : cp;
+      const T tc = std::tanh(c);
+      s.cnext[k] = c;
+      s.tc[k] = tc;
+      h = o * tc;
+    } else if constexpr (K == Kind::Gru) {
+      T x[3], hh[3];
+      for (int q = 0; q < 3; ++q) {
+        x[q] = g[q * H + j] + (s.bx ? s.bx[q * H + j] : T(0));
+        hh[q] = rec[q * ld + u] + (s.bh ? s.bh[q * H + j] : T(0));
+      }
+      // r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r h_n), h_t = (1 - z) n + z h_{t-1}
+      const T r = sigmoid(x[0] + hh[0]), z = sigmoid(x[1] + hh[1]), nn = std::tanh(x[2] + r * hh[2]);
+      g[j] = r, g[H + j] = z, g[2 * H + j] = nn;
+      s.hnew[k] = hh[2];
+      h = (T(1) - z) * nn + z * hp;
+    } else {
+      const T v = g[j] + rec[u] + (s.bx ? s.bx[j] : T(0));
+      h = K == Kind::RnnTanh ? std::tanh(v) : (v < 0 ? T(0) : v);  // NaN stays NaN, as torch.relu
+      g[j] = h;
+    }
+    s.hnext[k] = valid ? h : hp;
+    s.y[k] = valid ? h : T(0);
+  }
+}
+
 template <class T, Kind K>
 void forwardBlock(const ForwardStep<T>& s, const T* panel, int j0) {
   constexpr int G = gatesOf(K), U = kUnits;
-  const int H = s.H, n = std::min(U, H - j0);
   T rec[G * U];
   for (int b = 0; b < s.B; ++b) {
-    rowTimesPanel(H, s.hprev + b * H, panel, G * U, rec);
-    const bool valid = validAt(s.lengths, b, s.t);
-    T* g = s.gates + b * G * H;
-    for (int u = 0; u < n; ++u) {
-      const int j = j0 + u, k = b * H + j;
-      const T hp = s.hprev[k];
-      T h;
-      if constexpr (K == Kind::Lstm) {
-        T pre[4];
-        for (int q = 0; q < 4; ++q) pre[q] = g[q * H + j] + rec[q * U + u] + (s.bx ? s.bx[q * H + j] : T(0));
-        // c_t = f c_{t-1} + i g, h_t = o tanh(c_t)
-        const T i = sigmoid(pre[0]), f = sigmoid(pre[1]), gg = std::tanh(pre[2]), o = sigmoid(pre[3]);
-        g[j] = i, g[H + j] = f, g[2 * H + j] = gg, g[3 * H + j] = o;
-        const T cp = s.cprev[k];
-        const T c = valid ? f * cp + i * gg : cp;
-        const T tc = std::tanh(c);
-        s.cnext[k] = c;
-        s.tc[k] = tc;
-        h = o * tc;
-      } else if constexpr (K == Kind::Gru) {
-        T x[3], hh[3];
-        for (int q = 0; q < 3; ++q) {
-          x[q] = g[q * H + j] + (s.bx ? s.bx[q * H + j] : T(0));
-          hh[q] = rec[q * U + u] + (s.bh ? s.bh[q * H + j] : T(0));
-        }
-        // r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r h_n), h_t = (1 - z) n + z h_{t-1}
-        const T r = sigmoid(x[0] + hh[0]), z = sigmoid(x[1] + hh[1]), nn = std::tanh(x[2] + r * hh[2]);
-        g[j] = r, g[H + j] = z, g[2 * H + j] = nn;
-        s.hnew[k] = hh[2];
-        h = (T(1) - z) * nn + z * hp;
-      } else {
-        const T v = g[j] + rec[u] + (s.bx ? s.bx[j] : T(0));
-        h = K == Kind::RnnTanh ? std::tanh(v) : (v < 0 ? T(0) : v);  // NaN stays NaN, as torch.relu
-        g[j] = h;
-      }
-      s.hnext[k] = valid ? h : hp;
-      s.y[k] = valid ? h : T(0);
-    }
+    rowTimesPanel(s.H, s.hprev + b * s.H, panel, G * U, rec);
+    forwardCells<T, K>(s, rec, U, b, j0, std::min(U, s.H - j0));
+  }
+}
+
+template <class T, Kind K>
+void forwardRows(const ForwardStep<T>& s, const T* rec) {
+  for (int b = 0; b < s.B; ++b) forwardCells<T, K>(s, rec + b * gatesOf(K) * s.H, s.H, b, 0, s.H);
+}
+
+// out[g] = sum_p a[p] w[g ldw + p] for g < n, p < k.
+template <class T>
+void rowTimesRows(int n, int k, const T* a, const T* w, ptrdiff_t ldw, T* out) {
+  for (int g = 0; g < n; ++g, w += ldw) {
+    T sum = 0;
+    for (int p = 0; p < k; ++p) sum += a[p] * w[p];
+    out[g] = sum;
   }
 }
 
@@ -163,7 +185,10 @@ constexpr RecurrentKernels<T> table() {
           {backwardBlock<T, Kind::Lstm>, backwardBlock<T, Kind::Gru>, backwardBlock<T, Kind::RnnTanh>,
            backwardBlock<T, Kind::RnnRelu>},
           {backwardInput<T, Kind::Lstm>, backwardInput<T, Kind::Gru>, backwardInput<T, Kind::RnnTanh>,
-           backwardInput<T, Kind::RnnRelu>}};
+           backwardInput<T, Kind::RnnRelu>},
+          {forwardRows<T, Kind::Lstm>, forwardRows<T, Kind::Gru>, forwardRows<T, Kind::RnnTanh>,
+           forwardRows<T, Kind::RnnRelu>},
+          rowTimesRows<T>};
 }
 
 }  // namespace

@@ -78,4 +78,13 @@ void forwardBlock(const ForwardStep<T>& s, const T* panel, int j0) {
   }
 }
 
+// Every unit of every row, rec [B, G H] holding the recurrent products (kernels.h: forwardRows).
+template <class T, Kind K>
+void forwardRows(const ForwardStep<T>& s, const T* rec) {
+  constexpr int N = Vec<T>::N;
+  for (int b = 0; b < s.B; ++b)
+    for (int j = 0; j < s.H; j += N)
+      forwardCell<T, K>(s, rec + ptrdiff_t(b) * gatesOf(K) * s.H + j, s.H, b, j, s.H - j < N ? s.H - j : N);
+}
+
 }  // namespace nabla::rec::NABLA_ISA

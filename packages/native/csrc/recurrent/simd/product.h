@@ -11,6 +11,17 @@
 
 namespace nabla::rec::NABLA_ISA {
 
+// Loads and stores of the first m <= N lanes (the last block of units may be partial).
+template <class T>
+static inline typename Vec<T>::V loadm(const T* p, int m) {
+  return m == Vec<T>::N ? load(p) : load_n(p, m);
+}
+template <class T, class V>
+static inline void storem(T* p, V v, int m) {
+  if (m == Vec<T>::N) store(p, v);
+  else store_n(p, v, m);
+}
+
 template <class T, int R, int C>
 void product(int k, const T* a, ptrdiff_t lda, const T* w, T* tile, bool add) {
   using V = typename Vec<T>::V;
@@ -66,22 +77,42 @@ void productBlock(int rows, int k, const T* a, ptrdiff_t lda, const T* w, T* til
   }
 }
 
+// out[g] = sum_{p < k} a[p] w[g ldw + p] for g < n: a row times the transpose of a row-major
+// matrix, four rows of w at a time, the lanes summed at the end. For a handful of batch rows,
+// where packing the weights would cost more than the products.
+template <class T>
+void rowTimesRows(int n, int k, const T* a, const T* w, ptrdiff_t ldw, T* out) {
+  using V = typename Vec<T>::V;
+  constexpr int N = Vec<T>::N;
+  int g = 0;
+  for (; g + 4 <= n; g += 4) {
+    const T* w0 = w + g * ldw;
+    V s0 = splat(T(0)), s1 = s0, s2 = s0, s3 = s0;
+    for (int p = 0; p < k; p += N) {
+      const int m = k - p < N ? k - p : N;
+      const V x = loadm(a + p, m);
+      s0 = fma(x, loadm(w0 + p, m), s0);
+      s1 = fma(x, loadm(w0 + ldw + p, m), s1);
+      s2 = fma(x, loadm(w0 + 2 * ldw + p, m), s2);
+      s3 = fma(x, loadm(w0 + 3 * ldw + p, m), s3);
+    }
+    out[g] = hsum(s0), out[g + 1] = hsum(s1), out[g + 2] = hsum(s2), out[g + 3] = hsum(s3);
+  }
+  for (; g < n; ++g) {
+    V s0 = splat(T(0));
+    for (int p = 0; p < k; p += N) {
+      const int m = k - p < N ? k - p : N;
+      s0 = fma(loadm(a + p, m), loadm(w + g * ldw + p, m), s0);
+    }
+    out[g] = hsum(s0);
+  }
+}
+
 // Asks for the cache lines of p[0, n) (a hint: never faults).
 template <class T>
 static inline void prefetch(const T* p, int n) {
   for (int i = 0; i < n; i += 64 / int(sizeof(T)))
     __builtin_prefetch(p + i);
-}
-
-// Loads and stores of the first m <= N lanes (the last block of units may be partial).
-template <class T>
-static inline typename Vec<T>::V loadm(const T* p, int m) {
-  return m == Vec<T>::N ? load(p) : load_n(p, m);
-}
-template <class T, class V>
-static inline void storem(T* p, V v, int m) {
-  if (m == Vec<T>::N) store(p, v);
-  else store_n(p, v, m);
 }
 
 }  // namespace nabla::rec::NABLA_ISA

@@ -22,7 +22,10 @@ constexpr RecurrentKernels<T> table(const char* isa) {
           {backwardBlock<T, Kind::Lstm, RB, 2>, backwardBlock<T, Kind::Gru, RB, 2>,
            backwardBlock<T, Kind::RnnTanh, RB, 2>, backwardBlock<T, Kind::RnnRelu, RB, 2>},
           {backwardInput<T, Kind::Lstm, RB, 2>, backwardInput<T, Kind::Gru, RB, 2>,
-           backwardInput<T, Kind::RnnTanh, RB, 2>, backwardInput<T, Kind::RnnRelu, RB, 2>}};
+           backwardInput<T, Kind::RnnTanh, RB, 2>, backwardInput<T, Kind::RnnRelu, RB, 2>},
+          {forwardRows<T, Kind::Lstm>, forwardRows<T, Kind::Gru>, forwardRows<T, Kind::RnnTanh>,
+           forwardRows<T, Kind::RnnRelu>},
+          rowTimesRows<T>};
 }
 
 }  // namespace nabla::rec::NABLA_ISA
