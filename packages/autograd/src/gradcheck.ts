@@ -11,7 +11,8 @@ export interface GradcheckOptions {
   rtol?: number;
 }
 
-type Fn = (...xs: Tensor[]) => Tensor;
+/** A function of tensors to a tensor, as the checks take it. */
+export type Fn = (...xs: Tensor[]) => Tensor;
 
 /** Storage index of flat element `j` of a strided view. */
 function storageIndex(x: Tensor, j: number): number {

@@ -23,7 +23,7 @@ export {
 } from "@nablajs/tensor";
 export { jacfwd, jvp } from "./forward.js";
 export { type ArgnumsOptions, flatConcat, grad, valueAndGrad, vjp } from "./functional.js";
-export { type GradcheckOptions, gradcheck, gradgradcheck } from "./gradcheck.js";
+export { type Fn, type GradcheckOptions, gradcheck, gradgradcheck } from "./gradcheck.js";
 export {
   derivativeFormulas,
   type ExportOptions,

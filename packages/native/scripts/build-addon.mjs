@@ -35,8 +35,9 @@ let why = "node-gyp was not found (install npm or pnpm, which bundle it)";
 if (gyp !== null) {
   const r = spawnSync(gyp[0], [...gyp.slice(1), ...args], { cwd: root, encoding: "utf8" });
   ok = r.status === 0 && existsSync(join(root, "build", "Release", "nabla_native.node"));
+  // The compiler's errors are on stderr, after make's progress lines on stdout: keep their end.
   if (!ok)
-    why = r.error?.message ?? `${r.stderr ?? ""}${r.stdout ?? ""}`.trim().split("\n").slice(-20).join("\n");
+    why = r.error?.message ?? `${r.stdout ?? ""}\n${r.stderr ?? ""}`.trim().split("\n").slice(-30).join("\n");
   else why = "";
 }
 mkdirSync(join(root, "build"), { recursive: true });

@@ -18,7 +18,7 @@ export {
 } from "./elementwise.js";
 export { type ElementwiseViews, elementwiseViews, type KernelView } from "./elementwise-views.js";
 export type { FloatArray, GemmIsa, GemmKernels, PackedMatrix } from "./gemm.js";
-export type { RecurrentKernels } from "./recurrent.js";
+export type { RecurrentKernels, RecurrentKind } from "./recurrent.js";
 
 /** The compiled kernels (csrc/bind/*.cc give each one's contract). */
 export interface NativeAddon extends GemmKernels, ElementwiseKernels, RecurrentKernels {

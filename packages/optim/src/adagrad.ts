@@ -23,7 +23,8 @@ export interface AdagradOptions extends LrOptions {
   initialAccumulatorValue: number;
 }
 
-type AdagradState = { step: number; sum: Tensor };
+/** Adagrad's state per parameter: the step and the sum of squared gradients. */
+export type AdagradState = { step: number; sum: Tensor };
 
 /**
  * One Adagrad step of `p` in place, in PyTorch's order (step `t` counts from 1):

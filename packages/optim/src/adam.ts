@@ -24,7 +24,8 @@ export interface AdamOptions extends LrOptions {
   amsgrad: boolean;
 }
 
-type AdamState = { step: number; exp_avg: Tensor; exp_avg_sq: Tensor; max_exp_avg_sq?: Tensor };
+/** Adam's (and AdamW's) state per parameter, with PyTorch's names. */
+export type AdamState = { step: number; exp_avg: Tensor; exp_avg_sq: Tensor; max_exp_avg_sq?: Tensor };
 
 /**
  * One Adam step of `p` in place, in PyTorch's order (step `t` counts from 1):

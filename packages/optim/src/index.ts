@@ -1,5 +1,5 @@
-export { Adagrad, type AdagradOptions, adagradUpdate } from "./adagrad.js";
-export { Adam, type AdamOptions, AdamW, adamUpdate } from "./adam.js";
+export { Adagrad, type AdagradOptions, type AdagradState, adagradUpdate } from "./adagrad.js";
+export { Adam, type AdamOptions, type AdamState, AdamW, adamUpdate } from "./adam.js";
 export { clipGradNorm, clipGradValue } from "./clip.js";
 export {
   type CGStop,
@@ -8,6 +8,7 @@ export {
   conjugateGradient,
 } from "./conjugate-gradient.js";
 export { type Curvature, curvature } from "./curvature.js";
+export type { Round } from "./flat.js";
 export { HessianFree, type HessianFreeInfo, type HessianFreeOptions } from "./hessian-free.js";
 export { LBFGS, type LBFGSOptions } from "./lbfgs.js";
 export { type LBFGSHistory, lbfgsDirection, updateHistory } from "./lbfgs-direction.js";
@@ -29,7 +30,7 @@ export {
   type ParamState,
   type Params,
 } from "./optimizer.js";
-export { RMSprop, type RMSpropOptions, rmspropUpdate } from "./rmsprop.js";
+export { RMSprop, type RMSpropOptions, type RMSpropState, rmspropUpdate } from "./rmsprop.js";
 export { CosineAnnealingLR } from "./schedulers/cosine-annealing-lr.js";
 export {
   CosineAnnealingWarmRestarts,
@@ -45,4 +46,4 @@ export { OneCycleLR, type OneCycleLROptions } from "./schedulers/one-cycle-lr.js
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from "./schedulers/reduce-lr-on-plateau.js";
 export { SequentialLR } from "./schedulers/sequential-lr.js";
 export { StepLR } from "./schedulers/step-lr.js";
-export { SGD, type SGDOptions, sgdUpdate } from "./sgd.js";
+export { SGD, type SGDOptions, type SGDState, sgdUpdate } from "./sgd.js";

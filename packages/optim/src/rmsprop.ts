@@ -26,7 +26,8 @@ export interface RMSpropOptions extends LrOptions {
   weightDecay: number;
 }
 
-type RMSpropState = { step: number; square_avg: Tensor; momentum_buffer?: Tensor; grad_avg?: Tensor };
+/** RMSprop's state per parameter, with PyTorch's names. */
+export type RMSpropState = { step: number; square_avg: Tensor; momentum_buffer?: Tensor; grad_avg?: Tensor };
 
 /**
  * One RMSprop step of `p` in place, in PyTorch's order: `g = g + lambda p`;

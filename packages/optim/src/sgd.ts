@@ -22,7 +22,8 @@ export interface SGDOptions extends LrOptions {
   weightDecay: number;
 }
 
-type SGDState = { momentum_buffer?: Tensor };
+/** SGD's state per parameter: the momentum buffer once momentum is used. */
+export type SGDState = { momentum_buffer?: Tensor };
 
 /**
  * One SGD update of `p` in place, in PyTorch's order: `d = g + lambda p`; with momentum
