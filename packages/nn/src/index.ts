@@ -28,3 +28,4 @@ export type { SafetensorsDType } from "./safetensors/dtypes.js";
 export { MAX_HEADER_BYTES } from "./safetensors/header.js";
 export { loadSafetensors, type Safetensors } from "./safetensors/load.js";
 export { saveSafetensors } from "./safetensors/save.js";
+export * from "./transformer/index.js";

@@ -39,6 +39,9 @@ export {
 } from "./autograd/node.js";
 export { pushforward } from "./autograd/pushforward.js";
 export type {
+  AttentionKernels,
+  AttentionMask,
+  AttentionProblem,
   Backend,
   BinaryOp,
   RecurrentForward,

@@ -76,6 +76,8 @@ export interface Backend {
   readonly threads?: { get(): number; set(n: number): void };
   /** Optional: whole recurrent sequences in one call (see RecurrentKernels). */
   readonly recurrent?: RecurrentKernels;
+  /** Optional: fused scaled dot-product attention, forward and backward (see AttentionKernels). */
+  readonly attention?: AttentionKernels;
   /** out (contiguous, pre-filled) += src scattered along `axis` at `indices`. */
   scatterAdd(
     out: TypedArray,
@@ -152,6 +154,65 @@ export interface RecurrentKernels {
     dcn: TypedArray | null,
     wants?: Readonly<Record<keyof RecurrentOperands, boolean>>,
   ): { [K in keyof RecurrentOperands]: TypedArray | null };
+}
+
+/**
+ * One fused attention call: B H heads (batch entries times heads), each with L queries and S keys
+ * of D features and S values of Dv features; the scores are `scale` q·k plus the mask, and with
+ * `causal` key j > query i is masked (top-left aligned, as torch's is_causal).
+ */
+export interface AttentionProblem {
+  B: number;
+  H: number;
+  L: number;
+  S: number;
+  D: number;
+  Dv: number;
+  scale: number;
+  causal: boolean;
+  dtype: "float32" | "float64";
+}
+
+/** An additive mask over [B, H, L, S] as a strided view of `data` (stride 0 on a broadcast axis). */
+export interface AttentionMask {
+  data: TypedArray;
+  offset: number;
+  strides: readonly [number, number, number, number];
+}
+
+/**
+ * Scaled dot-product attention as one op, flash-attention style: per head, with q [L, D],
+ * k [S, D], v [S, Dv] (flat row-major arrays of all B H heads, q [B H, L, D] and so on),
+ *   s_ij = scale q_i·k_j + mask[b, h, i, j]   (-inf where causal and j > i)
+ *   out_i = Σ_j softmax_j(s_i)_j v_j,          lse_i = log Σ_j e^{s_ij}
+ * with keys taken in blocks and an online softmax, so that no more than a block of scores exists
+ * at once. A row with every key masked gives NaN (as PyTorch 1.13). The backward recomputes the
+ * scores from lse: with P = e^{s - lse}, dP = dout vᵀ and δ_i = dout_i·out_i,
+ *   dS = P ⊙ (dP - δ),  dq = scale dS k,  dk = scale dSᵀ q,  dv = Pᵀ dout.
+ * The TypeScript kernel of @nablajs/nn (src/transformer/fused/flash.ts) is the reference.
+ */
+export interface AttentionKernels {
+  /** Whether this backend runs `p` (another dtype or size falls back to TypeScript). */
+  supports(p: AttentionProblem): boolean;
+  /** out [B H, L, Dv] and lse [B H, L]. */
+  forward(
+    p: AttentionProblem,
+    q: TypedArray,
+    k: TypedArray,
+    v: TypedArray,
+    mask: AttentionMask | null,
+  ): { out: TypedArray; lse: TypedArray };
+  /** The gradients of q, k and v from dout [B H, L, Dv], given the forward's out and lse. */
+  backward(
+    p: AttentionProblem,
+    q: TypedArray,
+    k: TypedArray,
+    v: TypedArray,
+    mask: AttentionMask | null,
+    out: TypedArray,
+    lse: TypedArray,
+    dout: TypedArray,
+  ): { dq: TypedArray; dk: TypedArray; dv: TypedArray };
 }
 
 let current: Backend | undefined;
