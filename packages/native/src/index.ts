@@ -38,10 +38,14 @@ export function loadNative(): LoadResult {
   try {
     cached = { addon: require("../build/Release/nabla_native.node") as NativeAddon, error: null };
   } catch (e) {
-    let why = (e as Error).message;
+    const message = (e as Error).message.split("\n")[0]!;
+    let why = message.startsWith("Cannot find module")
+      ? "its addon was never built: install scripts did not run (--ignore-scripts, or pnpm waiting for build approval); `npm rebuild @nablajs/native` builds it"
+      : `its addon does not load: ${message}`;
     try {
       const status = require("../build/status.json") as { ok: boolean; why: string };
-      if (!status.ok) why = `the addon did not compile at install: ${status.why}`;
+      if (!status.ok)
+        why = `its addon did not compile at install (a C++ toolchain is needed): ${status.why.split("\n").slice(-3).join(" | ")}`;
     } catch {}
     cached = { addon: null, error: why };
   }
