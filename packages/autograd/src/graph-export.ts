@@ -196,7 +196,8 @@ export function exportGraph(outputs: Tensor | readonly Tensor[], opts: ExportOpt
 
 /** The text lines of a node's label: title, shape, value, gradient, local derivative. */
 export function nodeLines(n: GraphNode): string[] {
-  const title = n.op === "leaf" ? (n.name ? `${n.name} (leaf)` : "leaf") : n.name ? `${n.name} = ${n.op}` : n.op;
+  const title =
+    n.op === "leaf" ? (n.name ? `${n.name} (leaf)` : "leaf") : n.name ? `${n.name} = ${n.op}` : n.op;
   const lines = [title, `[${n.shape.join(", ")}] ${n.dtype}`, `value ${n.value}`];
   if (n.grad !== undefined) lines.push(`grad ${n.grad}`);
   if (n.derivative !== undefined) lines.push(`local ${n.derivative}`);
