@@ -22,7 +22,7 @@
     {
       "target_name": "nabla_native",
       "dependencies": ["isa_avx512", "isa_avx2"],
-      "sources": ["<!@(node scripts/sources.mjs csrc csrc/gemm csrc/bind csrc/elementwise csrc/recurrent)"],
+      "sources": ["<!@(node scripts/sources.mjs csrc csrc/gemm csrc/bind csrc/elementwise csrc/recurrent csrc/attention)"],
       "libraries": ["-lpthread"]
     }
   ]

@@ -15,6 +15,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   nabla::registerGemm(env, exports);
   nabla::registerElementwise(env, exports);
   nabla::registerRecurrent(env, exports);
+  nabla::registerAttention(env, exports);
   return exports;
 }
 

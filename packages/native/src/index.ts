@@ -3,6 +3,7 @@ import type { ElementwiseKernels } from "./elementwise.js";
 import type { GemmKernels } from "./gemm.js";
 import type { RecurrentKernels } from "./recurrent.js";
 
+export type { AttentionKernels } from "./attention.js";
 export type { ElementwiseKernels } from "./elementwise.js";
 export {
   axesMask,

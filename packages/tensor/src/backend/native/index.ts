@@ -1,5 +1,6 @@
 import { elementwiseViews, type NativeAddon } from "@nablajs/native";
 import type { Backend } from "../backend.js";
+import { nativeAttention } from "./attention.js";
 import { nativeMatmul, nativePrepare } from "./matmul.js";
 import { nativeRecurrent } from "./recurrent.js";
 
@@ -28,5 +29,6 @@ export function createNativeBackend(addon: NativeAddon, base: Backend): Backend 
     prepare: nativePrepare(addon),
     threads: { get: () => addon.numThreads(), set: (n) => addon.setNumThreads(n) },
     recurrent: nativeRecurrent(addon),
+    attention: nativeAttention(addon),
   };
 }
