@@ -14,7 +14,7 @@ function pow2(n: v128): v128 {
 }
 
 @inline
-function exp4(x: v128): v128 {
+export function exp4(x: v128): v128 {
   const xc = f32x4.max(f32x4.min(x, f32x4.splat(HI)), f32x4.splat(LO));
   const fx = f32x4.nearest(f32x4.mul(xc, f32x4.splat(LOG2E)));
   let r = f32x4.sub(xc, f32x4.mul(fx, f32x4.splat(C1)));

@@ -2,6 +2,7 @@ import type { TypedArray } from "../../dtype.js";
 import type { Backend, View } from "../backend.js";
 import { jsBackend } from "../js/index.js";
 import { forEachRow } from "../js/rows.js";
+import { wasmAttention } from "./attention.js";
 import { instantiateKernels, PackedB, Scratch, WasmGemm } from "./gemm.js";
 import { wasmUnary } from "./unary.js";
 
@@ -67,5 +68,6 @@ export function wasmBackendOrReason(): Backend | string {
     );
     return { ...b, packed } as Prepared;
   };
-  return { ...jsBackend, name: "wasm", matmul, prepare, unary: wasmUnary(kernels, scratch) };
+  const attention = wasmAttention(kernels, scratch);
+  return { ...jsBackend, name: "wasm", matmul, prepare, unary: wasmUnary(kernels, scratch), attention };
 }
