@@ -2,7 +2,7 @@ import { crossEntropy } from "@nablajs/losses";
 import { Embedding, Linear } from "@nablajs/nn";
 import { Adam } from "@nablajs/optim";
 import { GRU, LSTM } from "@nablajs/rnn";
-import { Generator, noGrad, type Tensor, tensor, zeros } from "@nablajs/tensor";
+import { concat, Generator, noGrad, ones, type Tensor, tensor, zeros } from "@nablajs/tensor";
 import * as Plot from "@observablehq/plot";
 import { defineExample } from "../lib/example.js";
 
@@ -32,10 +32,10 @@ const weights = (m: LSTM | GRU) =>
   Object.fromEntries(m.namedParameters().map(([n, p]) => [n.replace("_l0", ""), p.detach()]));
 const sigmoid = (t: Tensor) => t.sigmoid();
 
-/** Runs one sequence x [T, I] step by step with the gate equations, keeping every gate's activation. */
+/** Runs sequences x [T, B, I] step by step with the gate equations, keeping every gate's activation [B, H]. */
 function lstmGates(m: LSTM, x: Tensor) {
   const w = weights(m);
-  let [h, c] = [zeros([1, H]), zeros([1, H])];
+  let [h, c] = [zeros([x.shape[1]!, H]), zeros([x.shape[1]!, H])];
   const rows: Record<string, Tensor[]> = {
     "i (input)": [],
     "f (forget)": [],
@@ -45,6 +45,7 @@ function lstmGates(m: LSTM, x: Tensor) {
   for (let t = 0; t < x.shape[0]!; t++) {
     const z = x
       .narrow(0, t, 1)
+      .squeeze(0)
       .matmul(w.weight_ih!.mT())
       .add(w.bias_ih!)
       .add(h.matmul(w.weight_hh!.mT()))
@@ -67,10 +68,10 @@ function lstmGates(m: LSTM, x: Tensor) {
 
 function gruGates(m: GRU, x: Tensor) {
   const w = weights(m);
-  let h = zeros([1, H]);
+  let h = zeros([x.shape[1]!, H]);
   const rows: Record<string, Tensor[]> = { "r (reset)": [], "z (update)": [], "h (state)": [] };
   for (let t = 0; t < x.shape[0]!; t++) {
-    const a = x.narrow(0, t, 1).matmul(w.weight_ih!.mT()).add(w.bias_ih!);
+    const a = x.narrow(0, t, 1).squeeze(0).matmul(w.weight_ih!.mT()).add(w.bias_ih!);
     const b = h.matmul(w.weight_hh!.mT()).add(w.bias_hh!);
     const r = sigmoid(a.narrow(1, 0, H).add(b.narrow(1, 0, H)));
     const z = sigmoid(a.narrow(1, H, H).add(b.narrow(1, H, H)));
@@ -86,6 +87,39 @@ function gruGates(m: GRU, x: Tensor) {
   return { rows, h };
 }
 
+/** R² of the least-squares fit y ≈ [states, 1] w, by the normal equations (H + 1 unknowns). */
+function readout(states: Tensor[], y: number[]): number {
+  const X = concat(states, 0); // [T 256, H]
+  const A = concat([X, ones([X.shape[0]!, 1])], 1).astype("float64");
+  const Y = tensor(y, { dtype: "float64", shape: [y.length, 1] });
+  const [M, v] = [A.mT().matmul(A).toArray() as number[][], A.mT().matmul(Y).toTypedArray()];
+  const n = M.length;
+  const w = Array.from(v);
+  for (let k = 0; k < n; k++) {
+    // Gaussian elimination with partial pivoting
+    const p = M.slice(k).reduce(
+      (best, row, j) => (Math.abs(row[k]!) > Math.abs(M[best]![k]!) ? j + k : best),
+      k,
+    );
+    [M[k], M[p]] = [M[p]!, M[k]!];
+    [w[k], w[p]] = [w[p]!, w[k]!];
+    for (let i = k + 1; i < n; i++) {
+      const f = M[i]![k]! / M[k]![k]!;
+      for (let j = k; j < n; j++) M[i]![j]! -= f * M[k]![j]!;
+      w[i]! -= f * w[k]!;
+    }
+  }
+  for (let k = n - 1; k >= 0; k--) {
+    for (let j = k + 1; j < n; j++) w[k]! -= M[k]![j]! * w[j]!;
+    w[k]! /= M[k]![k]!;
+  }
+  const fit = Array.from(A.matmul(tensor(w, { dtype: "float64", shape: [n, 1] })).toTypedArray());
+  const mean = y.reduce((a, b) => a + b, 0) / y.length;
+  const ssRes = y.reduce((a, t, i) => a + (t - fit[i]!) ** 2, 0);
+  const ssTot = y.reduce((a, t) => a + (t - mean) ** 2, 0);
+  return 1 - ssRes / ssTot;
+}
+
 const corr = (a: number[], b: number[]) => {
   const m = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
   const [ma, mb] = [m(a), m(b)];
@@ -98,8 +132,9 @@ export default defineExample({
   idea:
     "To say how deeply nested each bracket is, a network must count: add one at `(`, subtract one at " +
     "`)`, hold the count through `.`. A small LSTM and a small GRU learn it, and their gates show how: " +
-    "the forget (LSTM) and update (GRU) gates hold a unit's memory open while the input gate writes the " +
-    "increments, and one unit ends up carrying the depth itself.",
+    "the forget (LSTM) and update (GRU) gates hold the memory while the input gate writes the " +
+    "increments. The LSTM's additive cell turns one unit into the counter itself; the GRU spreads the " +
+    "count over its state, where a linear readout still finds it.",
   formula: String.raw`c_t = f_t \odot c_{t-1} + i_t \odot g_t,\; h_t = o_t \odot \tanh c_t \qquad\quad h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}`,
   run(ctx) {
     const steps = ctx.small ? 250 : 500;
@@ -123,45 +158,58 @@ export default defineExample({
         forward(test.ids).argmax(-1).eq(test.depth).astype("float32").mean().item(),
       );
 
-      // One test sequence, step by step through the gate equations.
-      const seq = test.ids.narrow(1, 0, 1).reshape([LEN]);
-      const depth = Array.from(test.depth.narrow(1, 0, 1).toTypedArray());
-      const x = noGrad(() => embed.forward(seq));
-      const { rows, h } = noGrad(() => (rnn instanceof LSTM ? lstmGates(rnn, x) : gruGates(rnn as GRU, x)));
-      const layerH = noGrad(() =>
-        rnn
-          .forward(x.reshape([LEN, 1, 4]))
-          .output.narrow(0, LEN - 1, 1)
-          .reshape([1, H]),
-      );
-      const gap = h.sub(layerH).abs().max().item();
-      const memory = name === "LSTM" ? "c (cell)" : "h (state)";
-      const units = Array.from({ length: H }, (_, u) => rows[memory]!.map((v) => v.toTypedArray()[u]!));
-      const best = units
-        .map((v) => Math.abs(corr(v, depth)))
-        .reduce((a, v, u, all) => (v > all[a]! ? u : a), 0);
-      const r = corr(units[best]!, depth);
-      ctx.print(
-        `${name}: depth accuracy ${(100 * accuracy).toFixed(1)}% on 256 fresh sequences; ${memory.split(" ")[0]} unit ${best} follows the depth (correlation ${r.toFixed(3)})`,
-      );
       ctx.claim(
         `the ${name} counts brackets: over 97% of depths right on fresh sequences`,
         accuracy > 0.97,
         `${(100 * accuracy).toFixed(1)}%`,
       );
+
+      // The test sequences, step by step through the gate equations.
+      const x = noGrad(() => embed.forward(test.ids)); // [T, 256, 4]
+      const { rows, h } = noGrad(() => (rnn instanceof LSTM ? lstmGates(rnn, x) : gruGates(rnn as GRU, x)));
+      const layerH = noGrad(() =>
+        rnn
+          .forward(x)
+          .output.narrow(0, LEN - 1, 1)
+          .squeeze(0),
+      );
+      const gap = h.sub(layerH).abs().max().item();
       ctx.claim(
         `the ${name}'s gates, recomputed from the equations, reproduce its fused layer's output`,
         gap < 1e-5,
         `max difference ${gap.toExponential(1)}`,
       );
-      ctx.claim(
-        `one ${name} ${memory.split(" ")[0]} unit carries the depth itself (|correlation| > 0.9)`,
-        Math.abs(r) > 0.9,
-      );
 
+      // Where the count lives: the memory unit that follows the depth most closely, over every step.
+      const memory = name === "LSTM" ? "c (cell)" : "h (state)";
+      const states = rows[memory]!; // T x [256, H]
+      const depthAll = Array.from(test.depth.toTypedArray()); // [T, 256] row-major, as states are stacked
+      const units = Array.from({ length: H }, (_, u) =>
+        states.flatMap((v) => Array.from(v.narrow(1, u, 1).toTypedArray())),
+      );
+      const fits = units.map((v) => Math.abs(corr(v, depthAll)));
+      const best = fits.indexOf(Math.max(...fits));
+      const r2 = readout(states, depthAll);
+      ctx.print(
+        `${name}: ${memory.split(" ")[0]} unit ${best} follows the depth with correlation ${corr(units[best]!, depthAll).toFixed(3)}; a linear readout of all ${H} units explains R² = ${r2.toFixed(4)} of it`,
+      );
+      if (name === "LSTM")
+        ctx.claim(
+          "one LSTM cell unit is the counter itself (|correlation| with the depth > 0.9)",
+          fits[best]! > 0.9,
+        );
+      else
+        ctx.claim(
+          "the GRU's state holds the depth linearly (a least-squares readout explains R² > 0.9)",
+          r2 > 0.9,
+        );
+
+      // The heat map shows the first test sequence.
+      const seq = test.ids.narrow(1, 0, 1).reshape([LEN]);
+      const depth = Array.from(test.depth.narrow(1, 0, 1).toTypedArray());
       const cells = Object.entries(rows).flatMap(([gate, vs]) =>
         vs.flatMap((v, t) =>
-          Array.from(v.toTypedArray(), (a, u) => ({
+          Array.from(v.narrow(0, 0, 1).toTypedArray(), (a, u) => ({
             t,
             unit: u,
             gate,
@@ -172,7 +220,7 @@ export default defineExample({
       const chars = Array.from(seq.toTypedArray(), (i) => TOKENS[i]!);
       ctx.plot(
         name.toLowerCase(),
-        `The trained ${name}'s gates on one test sequence (its brackets along the bottom, with the depth after each), one row per unit, ${name === "LSTM" ? "sigmoid gates from 0 (white) to 1; the cell c as tanh(c), from −1 (red) to 1 (blue)" : "gates from 0 (white) to 1; the state h from −1 (red) to 1 (blue)"}. Unit ${best} of ${memory.split(" ")[0]} tracks the depth.`,
+        `The trained ${name}'s gates on one test sequence (its brackets along the bottom, with the depth after each), one row per unit, ${name === "LSTM" ? "sigmoid gates from 0 (white) to 1; the cell c as tanh(c), from −1 (red) to 1 (blue)" : "gates from 0 (white) to 1; the state h from −1 (red) to 1 (blue)"}. Unit ${best} of ${memory.split(" ")[0]} follows the depth most closely.`,
         {
           height: 70 + 70 * Object.keys(rows).length,
           marginLeft: 78,

@@ -23,14 +23,18 @@ export function renderPlot(options: Plot.PlotOptions, screen: Screen): string {
     ...(height === undefined ? {} : { height }),
     style: { fontSize: screen === "phone" ? "11px" : "12px", background: "white", overflow: "visible" },
   } as Plot.PlotOptions);
-  const svg = el.tagName.toLowerCase() === "svg" ? el : el.querySelector("svg");
-  svg?.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  for (const svg of [el, ...Array.from(el.querySelectorAll("svg"))])
+    if (svg.tagName.toLowerCase() === "svg") svg.setAttribute("xmlns", "http://www.w3.org/2000/svg");
   return el.outerHTML;
 }
 
-/** The first `<svg>...</svg>` of a rendered figure: a standalone file (a legend, if any, is HTML and dropped). */
+/**
+ * The plot's own `<svg>` of a rendered figure, as a standalone file: in a figure with a legend it
+ * is the last one (the legend's swatches, small svgs of their own, are HTML and dropped).
+ */
 export function svgOnly(html: string): string {
-  const start = html.indexOf("<svg");
+  const starts = [...html.matchAll(/<svg\b[^>]*\bclass="plot-/g)];
+  const start = starts.at(-1)?.index ?? html.indexOf("<svg");
   const end = html.lastIndexOf("</svg>");
   return start < 0 || end < 0 ? html : html.slice(start, end + "</svg>".length);
 }

@@ -117,7 +117,7 @@ export function indexPage(examples: readonly PageExample[], built: string): stri
       ? `✓ ${ok} claims hold`
       : `✗ ${r.claims.length - ok} of ${r.claims.length} claims fail`;
     return `<li class="card"><a href="${file}.html">
-${fig ? `<img src="plots/${file}-${fig.id}.svg" alt="" loading="lazy">` : ""}
+${fig ? `<img src="plots/${file}-${fig.id}.svg" alt="">` : ""}
 <h2><span class="num">${r.number}</span> ${escapeHtml(r.title)}</h2>
 <p>${prose(r.idea.split(/(?<=\.)\s/)[0]!)}</p>
 <p class="status ${passed(r) ? "ok" : "bad"}">${status}</p></a></li>`;
