@@ -96,13 +96,13 @@ export default defineExample({
         color: { legend: true, domain: runs.map((r) => r.name), range: ["#2563eb", "#15803d", "#dc2626"] },
         marks: [
           Plot.contour({
-            fill: f,
+            value: f,
             x1: -4.5,
             x2: 4.5,
             y1: -2.2,
             y2: 2.2,
-            stroke: "#999",
-            strokeOpacity: 0.5,
+            stroke: "#aaa",
+            fill: "none",
             thresholds: [0.5, 2, 4, 8, 12, 16, 24],
             pixelSize: 3,
           }),

@@ -73,12 +73,15 @@ export default defineExample({
 
     const f = (x: number, y: number) => Math.log10((1 - x) ** 2 + 100 * (y - x * x) ** 2 + 1e-3);
     const color = { legend: true, domain: runs.map((r) => r.name), range: ["#dc2626", "#2563eb", "#15803d"] };
-    const traj = runs.flatMap((r) =>
-      r.path.filter((_, i) => i % 5 === 0 || i === r.path.length - 1).map((q) => ({ ...q, run: r.name })),
-    );
+    // Plain SGD drawn last, on top: it follows the same valley floor, but stops short.
+    const traj = [...runs]
+      .reverse()
+      .flatMap((r) =>
+        r.path.filter((_, i) => i % 5 === 0 || i === r.path.length - 1).map((q) => ({ ...q, run: r.name })),
+      );
     ctx.plot(
       "paths",
-      "The paths from (−1.2, 1) on Rosenbrock's function (contours of log f; the minimum is the white dot at (1, 1)), every 5th step.",
+      "The paths from (−1.2, 1) on Rosenbrock's function (contours of log f; the minimum is the white dot at (1, 1)), every 5th step; a dot marks where each run ended. All three find the valley floor; plain SGD then creeps along it.",
       {
         aspectRatio: 1,
         x: { domain: [-1.6, 1.6], label: "x" },
@@ -98,6 +101,10 @@ export default defineExample({
           }),
           Plot.line(traj, { x: "x", y: "y", stroke: "run", z: "run", strokeWidth: 1.5, clip: true }),
           Plot.dot([{ x: 1, y: 1 }], { x: "x", y: "y", r: 5, fill: "white", stroke: "black" }),
+          Plot.dot(
+            runs.map((r) => ({ ...r.path.at(-1)!, run: r.name })),
+            { x: "x", y: "y", r: 3.5, fill: "run" },
+          ),
         ],
       },
     );

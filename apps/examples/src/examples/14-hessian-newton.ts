@@ -109,11 +109,12 @@ export default defineExample({
       ); // p − H⁻¹ g
     }
     const q = tensor([0.3, 0.8], { dtype: "float64", requiresGrad: true });
-    const damped = [q.detach()];
+    const snapshot = () => tensor(Array.from(q.toTypedArray()), { dtype: "float64" }); // q is updated in place
+    const damped = [snapshot()];
     const opt = new Newton([q]); // adds μI until H + μI is positive definite and the step descends
     for (let k = 0; k < 8; k++) {
       opt.step(() => well(q));
-      damped.push(q.detach());
+      damped.push(snapshot());
     }
     const end = (ps: Tensor[]) => ps.at(-1)!.toArray() as number[];
     const saddleEig = Array.from(hessian(well)(raw.at(-1)!).toTypedArray());

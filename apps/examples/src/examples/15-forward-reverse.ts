@@ -130,7 +130,10 @@ export default defineExample({
         x: { axis: null },
         y: logAxis("kernel calls", { grid: true }),
         color: { legend: true, range: ["#2563eb", "#dc2626"] },
-        marks: [Plot.barY(bars, { fx: "shape", x: "mode", y: "kernels", fill: "mode" }), Plot.ruleY([1])],
+        marks: [
+          Plot.barY(bars, { fx: "shape", x: "mode", y1: 1, y2: "kernels", fill: "mode" }),
+          Plot.ruleY([1]),
+        ],
       },
     );
     const lines = costs.flatMap((c) => [
