@@ -50,6 +50,16 @@ void weightGrads(const Shape& S, const T* x, const T* hprev, const T* dg, const 
   }
 }
 
+// out[j] = sum over the chunks c of sums[c n + j], added in chunk order (the same result from run
+// to run); nothing when out is null.
+template <class T>
+void addChunks(const T* sums, int chunks, int n, T* out) {
+  if (out == nullptr) return;
+  std::copy(sums, sums + n, out);
+  for (int c = 1; c < chunks; ++c)
+    for (int j = 0; j < n; ++j) out[j] += sums[size_t(c) * n + j];
+}
+
 }  // namespace
 
 template <class T>
@@ -138,12 +148,8 @@ void backward(const Shape& S, const T* x, const T* wih, const T* whh, const T* s
       schedule.run([&](int blk) { run(st, blk); });
     }
   }
-  // The chunks' bias sums, in chunk order (the same result on any thread count).
-  for (int c = 0; c < sums; ++c)
-    for (int j = 0; j < GH; ++j) {
-      if (dbx) dbx[j] = c == 0 ? sumx[j] : dbx[j] + sumx[size_t(c) * GH + j];
-      if (dbh) dbh[j] = c == 0 ? sumh[j] : dbh[j] + sumh[size_t(c) * GH + j];
-    }
+  addChunks(sumx, sums, GH, dbx);
+  addChunks(sumh, sums, GH, dbh);
   if (g.h0) std::memcpy(g.h0, dhs, BH * sizeof(T));
   if (lstm && g.c0) std::memcpy(g.c0, dc, BH * sizeof(T));
   if (!gru && g.bih && g.bhh) std::memcpy(g.bhh, g.bih, GH * sizeof(T));
