@@ -1,7 +1,7 @@
 // pnpm gallery [--port 8080]: serves the gallery that `pnpm examples` wrote (apps/examples/dist/gallery).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { extname, join, normalize } from "node:path";
+import { extname, join, normalize, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { siteDir } from "./build.js";
 
@@ -21,7 +21,8 @@ export function serveSite(dir: string, port: number, host = "127.0.0.1"): Promis
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     const file = normalize(join(dir, path.endsWith("/") ? `${path}index.html` : path));
-    if (req.method !== "GET" || !file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
+    const inside = file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+    if (req.method !== "GET" || !inside || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
       return;
     }
