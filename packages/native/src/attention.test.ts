@@ -247,3 +247,133 @@ describe("native attention argument checks", () => {
     expect(typeof addon.attentionIsa()).toBe("string");
   });
 });
+
+describe("native GELU and LayerNorm = their formulas", () => {
+  /** gelu and its derivative, tanh's form, in float64. */
+  const tanhGelu = (x: number) => {
+    const c = Math.sqrt(2 / Math.PI);
+    const t = Math.tanh(c * (x + 0.044715 * x ** 3));
+    return [0.5 * x * (1 + t), 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)];
+  };
+  for (const isa of isas)
+    it(`${isa}: tanh GELU to 1e-14 (float64) and 1e-6 (float32), tails of every length`, () => {
+      addon.setGemmIsa(isa);
+      for (const [ctor, tol] of [
+        [Float64Array, 1e-14],
+        [Float32Array, 1e-6],
+      ] as const)
+        for (const n of [1, 3, 17, 40000]) {
+          const x = filled(ctor, n, n).map((v) => v * 8);
+          const [y, dy] = [new ctor(n), new ctor(n)];
+          addon.transformerGelu(true, x, y, dy);
+          const want = Array.from(x, tanhGelu);
+          expectClose(
+            y,
+            want.map((w) => w[0]!),
+            tol,
+            `${ctor.name} y n=${n}`,
+          );
+          expectClose(
+            dy,
+            want.map((w) => w[1]!),
+            tol,
+            `${ctor.name} dy n=${n}`,
+          );
+        }
+    });
+  it("exact GELU: x Φ(x) and Φ(x) + x φ(x) at known values", () => {
+    const x = Float64Array.of(0, 1, -1, 3);
+    const [y, dy] = [new Float64Array(4), new Float64Array(4)];
+    addon.transformerGelu(false, x, y, dy);
+    const phi1 = 0.8413447460685429; // Φ(1)
+    expectClose(y, [0, phi1, -(1 - phi1), 3 * 0.9986501019683699], 1e-15, "y");
+    const pdf1 = Math.exp(-0.5) / Math.sqrt(2 * Math.PI);
+    expectClose(
+      dy,
+      [0.5, phi1 + pdf1, 1 - phi1 - pdf1, 0.9986501019683699 + (3 * Math.exp(-4.5)) / Math.sqrt(2 * Math.PI)],
+      1e-15,
+      "dy",
+    );
+  });
+  for (const isa of isas)
+    it(`${isa}: LayerNorm forward and backward, with and without affine, on 1 and 2 threads (dw, db the same bits)`, () => {
+      addon.setGemmIsa(isa);
+      for (const ctor of [Float64Array, Float32Array] as const) {
+        const [rows, n] = [300, 37];
+        const x = filled(ctor, rows * n, 5).map((v, i) => v * 3 + (i % 7));
+        const [w, b, g] = [filled(ctor, n, 6), filled(ctor, n, 7), filled(ctor, rows * n, 8)];
+        const want = {
+          y: new Float64Array(rows * n),
+          dx: new Float64Array(rows * n),
+          dw: new Float64Array(n),
+          db: new Float64Array(n),
+        };
+        for (let r = 0; r < rows; r++) {
+          const xr = Array.from(x.subarray(r * n, (r + 1) * n));
+          const m = xr.reduce((a, v) => a + v, 0) / n;
+          const k = 1 / Math.sqrt(xr.reduce((a, v) => a + (v - m) ** 2, 0) / n + 1e-5);
+          const xh = xr.map((v) => (v - m) * k);
+          const gw = xh.map((_, j) => g[r * n + j]! * w[j]!);
+          const a = gw.reduce((s, v) => s + v, 0) / n;
+          const c = gw.reduce((s, v, j) => s + v * xh[j]!, 0) / n;
+          for (let j = 0; j < n; j++) {
+            want.y[r * n + j] = xh[j]! * w[j]! + b[j]!;
+            want.dx[r * n + j] = k * (gw[j]! - a - xh[j]! * c);
+            want.dw[j]! += g[r * n + j]! * xh[j]!;
+            want.db[j]! += g[r * n + j]!;
+          }
+        }
+        const tol = ctor === Float64Array ? 1e-12 : 2e-5;
+        const bits: (Float32Array | Float64Array)[] = [];
+        for (const threads of [1, 2]) {
+          addon.setNumThreads(threads);
+          const [y, mean, rstd] = [new ctor(rows * n), new ctor(rows), new ctor(rows)];
+          addon.transformerLayerNorm(n, 1e-5, x, w, b, y, mean, rstd);
+          expectClose(y, want.y, tol, `${ctor.name} y`);
+          const [dx, dw, db] = [new ctor(rows * n), new ctor(n), new ctor(n)];
+          addon.transformerLayerNormBackward(n, x, w, mean, rstd, g, dx, dw, db);
+          expectClose(dx, want.dx, tol, `${ctor.name} dx`);
+          expectClose(dw, want.dw, tol * 10, `${ctor.name} dw`);
+          expectClose(db, want.db, tol * 10, `${ctor.name} db`);
+          bits.push(dw);
+          addon.transformerLayerNormBackward(n, x, null, mean, rstd, g, dx, null, null);
+        }
+        expect(Array.from(bits[0]!)).toEqual(Array.from(bits[1]!));
+      }
+    });
+  it("argument checks", () => {
+    const x = new Float32Array(6);
+    expect(() =>
+      addon.transformerLayerNorm(
+        4,
+        1e-5,
+        x,
+        null,
+        null,
+        new Float32Array(6),
+        new Float32Array(1),
+        new Float32Array(1),
+      ),
+    ).toThrow(/transformerLayerNorm: x has 6 elements, not a multiple of n = 4/);
+    expect(() => addon.transformerLayerNorm(3, -1, x, null, null, x, x, x)).toThrow(
+      /eps must be a finite number >= 0/,
+    );
+    expect(() => addon.transformerGelu(true, x, new Float32Array(5), new Float32Array(6))).toThrow(
+      /y must have 6 elements \(got 5\)/,
+    );
+    expect(() => addon.transformerGelu(true, x, x, new Float32Array(6))).toThrow(/y overlaps x/);
+    expect(() =>
+      addon.transformerLayerNormBackward(
+        3,
+        x,
+        new Float32Array(2),
+        new Float32Array(2),
+        new Float32Array(2),
+        x,
+        new Float32Array(6),
+        null,
+        null,
+      ),
+    ).toThrow(/w must have 3 elements \(got 2\)/);
+  });
+});

@@ -1,4 +1,4 @@
-/** The fused attention kernels of the addon (csrc/bind/attention.cc, csrc/attention/). */
+/** The fused attention kernels of the addon, and GELU and LayerNorm (csrc/bind/attention.cc, csrc/attention/). */
 import type { FloatArray } from "./gemm.js";
 
 /**
@@ -74,4 +74,40 @@ export interface AttentionKernels {
   ): void;
   /** The instruction set the row math runs on: "avx512", "avx2" or "scalar" (the GEMM's). */
   attentionIsa(): string;
+  /**
+   * y = gelu(x), dy = gelu'(x) elementwise (all three of one length and dtype): with `tanhForm`,
+   * t = tanh(c (x + 0.044715 x^3)), c = sqrt(2/pi), y = x (1 + t) / 2, vectorised; else exactly,
+   * y = x Φ(x) with the C library's erf.
+   */
+  transformerGelu(tanhForm: boolean, x: FloatArray, y: FloatArray, dy: FloatArray): void;
+  /**
+   * LayerNorm over the rows of x [rows, n] (its length a multiple of n): mean [rows],
+   * rstd = 1 / sqrt(var + eps) [rows] (biased variance), y = (x - mean) rstd w + b (w, b [n] or null).
+   */
+  transformerLayerNorm(
+    n: number,
+    eps: number,
+    x: FloatArray,
+    w: FloatArray | null,
+    b: FloatArray | null,
+    y: FloatArray,
+    mean: FloatArray,
+    rstd: FloatArray,
+  ): void;
+  /**
+   * Its backward from g: dx = rstd (g w - mean(g w) - x̂ mean(g w x̂)) with x̂ = (x - mean) rstd;
+   * dw = Σ_rows g x̂ and db = Σ_rows g when not null (summed in a fixed order of at most 16 row
+   * ranges, the same bit for bit on any number of threads).
+   */
+  transformerLayerNormBackward(
+    n: number,
+    x: FloatArray,
+    w: FloatArray | null,
+    mean: FloatArray,
+    rstd: FloatArray,
+    g: FloatArray,
+    dx: FloatArray,
+    dw: FloatArray | null,
+    db: FloatArray | null,
+  ): void;
 }

@@ -41,6 +41,18 @@ template <class T>
 void backward(const Problem& p, const T* q, const T* k, const T* v, const Mask<T>* mask, const T* out,
               const T* lse, const T* dout, T* dq, T* dk, T* dv);
 
+// The row kernels around attention, on the pool's threads (norm-inl.h has the formulas):
+// y = gelu(x) and dy = gelu'(x) over n elements (tanhForm: the tanh approximation, else exact);
+// LayerNorm over the rows of x [rows, n] (w, b may be null), keeping mean and rstd [rows];
+// its backward: dx, and dw, db (null when not wanted) summed over rows in a fixed order.
+template <class T>
+void gelu(bool tanhForm, const T* x, T* y, T* dy, ptrdiff_t n);
+template <class T>
+void layerNorm(int rows, int n, T eps, const T* x, const T* w, const T* b, T* y, T* mean, T* rstd);
+template <class T>
+void layerNormBackward(int rows, int n, const T* x, const T* w, const T* mean, const T* rstd, const T* g, T* dx,
+                       T* dw, T* db);
+
 // The instruction set the row math runs on (that of the GEMM: setGemmIsa switches both).
 const char* attentionIsa();
 

@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "attention/kernels.h"
+#include "attention/norm-inl.h"
 #include "attention/rows.h"
 #include "gemm/gemm.h"
 
@@ -123,7 +124,7 @@ void backwardHead(const Problem& p, const Head<T>& h, const T* out, const T* lse
 
 template <class T>
 constexpr AttentionKernels<T> table(const char* isa) {
-  return {isa, forwardBlock<T>, backwardHead<T>};
+  return {isa, forwardBlock<T>, backwardHead<T>, geluRange<T>, layerNormRows<T>, layerNormBackwardRows<T>};
 }
 
 }  // namespace nabla::attn::NABLA_ISA

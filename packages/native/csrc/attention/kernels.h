@@ -1,5 +1,6 @@
 // The attention kernels of one instruction set, as the driver (attention/driver.cc) sees them:
-// the forward of one block of query rows of one head, and the whole backward of one head. Each
+// the forward of one block of query rows of one head, the whole backward of one head, and the
+// GELU and LayerNorm kernels of the layers around attention (norm-inl.h). Each
 // set is attention/kernel-inl.h compiled for it: avx512/attention.cc, avx2/attention.cc, and the
 // portable attention/scalar.cc (the same code on 16-byte vectors).
 #pragma once
@@ -49,6 +50,11 @@ struct AttentionKernels {
   // dq, dk, dv of one head (pointers at the head's first row), from its out, lse and dout.
   void (*backwardHead)(const Problem& p, const Head<T>& h, const T* out, const T* lse, const T* dout, T* dq,
                        T* dk, T* dv, Scratch<T>& sc);
+  // The row kernels around attention (norm-inl.h), on a range of elements or rows.
+  void (*gelu)(bool tanhForm, const T* x, T* y, T* dy, ptrdiff_t i0, ptrdiff_t i1);
+  void (*layerNorm)(int n, T eps, const T* x, const T* w, const T* b, T* y, T* mean, T* rstd, int r0, int r1);
+  void (*layerNormBackward)(int n, const T* x, const T* w, const T* mean, const T* rstd, const T* g, T* dx, T* dw,
+                            T* db, int r0, int r1);
 };
 
 namespace scalar {

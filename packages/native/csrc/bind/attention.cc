@@ -1,4 +1,5 @@
-// The JavaScript surface of the fused attention kernels (src/attention.ts documents each function).
+// The JavaScript surface of the fused attention kernels and the GELU and LayerNorm kernels around
+// them (src/attention.ts documents each function).
 // Raw Node-API callbacks, as bind/recurrent.cc: every array must be a typed array of exactly the
 // length its role needs, all float arrays of one dtype, the mask's every element in bounds, and no
 // output may overlap another array; anything else throws a TypeError naming the argument.
@@ -204,6 +205,84 @@ napi_value Backward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// transformerGelu(tanhForm, x, y, dy)
+napi_value Gelu(napi_env env, napi_callback_info info) {
+  Args a(env, info, "transformerGelu", 4);
+  const bool tanhForm = a.flag(0, "tanhForm");
+  if (!a.ok()) return nullptr;
+  auto run = [&](auto zero) {
+    using T = decltype(zero);
+    size_t n = 0;
+    const T* x = a.floats<T>(1, "x", -1, false, &n);
+    T* y = a.floats<T>(2, "y", ptrdiff_t(n), true);
+    T* dy = a.floats<T>(3, "dy", ptrdiff_t(n), true);
+    a.checkOverlaps();
+    if (a.ok()) attn::gelu<T>(tanhForm, x, y, dy, ptrdiff_t(n));
+  };
+  if (a.setDtype(1, "x")) run(0.0f);
+  else if (a.ok()) run(0.0);
+  return nullptr;
+}
+
+// The rows of x [rows, n] for a LayerNorm call: n at argument 0, x at `xi`.
+template <class T>
+const T* rowsOf(Args& a, size_t xi, int n, int* rows) {
+  size_t length = 0;
+  const T* x = a.floats<T>(xi, "x", -1, false, &length);
+  if (a.ok() && length % size_t(n) != 0) a.fail("x has %zu elements, not a multiple of n = %d", length, n);
+  if (a.ok() && length / n > 2147483647u) a.fail("x has too many rows (%zu)", length / n);
+  *rows = int(length / n);
+  return x;
+}
+
+// transformerLayerNorm(n, eps, x, w, b, y, mean, rstd)
+napi_value LayerNorm(napi_env env, napi_callback_info info) {
+  Args a(env, info, "transformerLayerNorm", 8);
+  const int n = a.dim(0, "n", 1);
+  const double eps = a.number(1, "eps");
+  if (a.ok() && !(eps >= 0 && std::isfinite(eps))) a.fail("eps must be a finite number >= 0 (got %g)", eps);
+  if (!a.ok()) return nullptr;
+  auto run = [&](auto zero) {
+    using T = decltype(zero);
+    int rows = 0;
+    const T* x = rowsOf<T>(a, 2, n, &rows);
+    const T* w = a.isNull(3) ? nullptr : a.floats<T>(3, "w", n, false);
+    const T* b = a.isNull(4) ? nullptr : a.floats<T>(4, "b", n, false);
+    T* y = a.floats<T>(5, "y", ptrdiff_t(rows) * n, true);
+    T* mean = a.floats<T>(6, "mean", rows, true);
+    T* rstd = a.floats<T>(7, "rstd", rows, true);
+    a.checkOverlaps();
+    if (a.ok()) attn::layerNorm<T>(rows, n, T(eps), x, w, b, y, mean, rstd);
+  };
+  if (a.setDtype(2, "x")) run(0.0f);
+  else if (a.ok()) run(0.0);
+  return nullptr;
+}
+
+// transformerLayerNormBackward(n, x, w, mean, rstd, g, dx, dw, db)
+napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info, "transformerLayerNormBackward", 9);
+  const int n = a.dim(0, "n", 1);
+  if (!a.ok()) return nullptr;
+  auto run = [&](auto zero) {
+    using T = decltype(zero);
+    int rows = 0;
+    const T* x = rowsOf<T>(a, 1, n, &rows);
+    const T* w = a.isNull(2) ? nullptr : a.floats<T>(2, "w", n, false);
+    const T* mean = a.floats<T>(3, "mean", rows, false);
+    const T* rstd = a.floats<T>(4, "rstd", rows, false);
+    const T* g = a.floats<T>(5, "g", ptrdiff_t(rows) * n, false);
+    T* dx = a.floats<T>(6, "dx", ptrdiff_t(rows) * n, true);
+    T* dw = a.isNull(7) ? nullptr : a.floats<T>(7, "dw", n, true);
+    T* db = a.isNull(8) ? nullptr : a.floats<T>(8, "db", n, true);
+    a.checkOverlaps();
+    if (a.ok()) attn::layerNormBackward<T>(rows, n, x, w, mean, rstd, g, dx, dw, db);
+  };
+  if (a.setDtype(1, "x")) run(0.0f);
+  else if (a.ok()) run(0.0);
+  return nullptr;
+}
+
 napi_value Isa(napi_env env, napi_callback_info) {
   napi_value s;
   napi_create_string_utf8(env, attn::attentionIsa(), NAPI_AUTO_LENGTH, &s);
@@ -216,7 +295,12 @@ void registerAttention(Napi::Env env, Napi::Object exports) {
   const struct {
     const char* name;
     napi_callback cb;
-  } fns[] = {{"attentionForward", Forward}, {"attentionBackward", Backward}, {"attentionIsa", Isa}};
+  } fns[] = {{"attentionForward", Forward},
+             {"attentionBackward", Backward},
+             {"attentionIsa", Isa},
+             {"transformerGelu", Gelu},
+             {"transformerLayerNorm", LayerNorm},
+             {"transformerLayerNormBackward", LayerNormBackward}};
   for (const auto& f : fns) {
     napi_value v;
     napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v);

@@ -4,6 +4,7 @@ import { LayerNorm } from "../layers/layer-norm.js";
 import { Linear } from "../layers/linear.js";
 import { checkSize, floatDType, type RandomLayerOptions } from "../layers/options.js";
 import { Module } from "../module.js";
+import { fusedLayerNorm } from "./fused/layer-norm.js";
 import { gelu } from "./gelu.js";
 import { MultiheadAttention } from "./multihead-attention.js";
 
@@ -97,18 +98,26 @@ export class TransformerEncoderLayer extends Module {
         }).output,
       );
     const ff = (x: Tensor) => drop(this.linear2.forward(drop(this.activation(this.linear1.forward(x)))));
+    const [norm1, norm2] = [(x: Tensor) => normalize(this.norm1, x), (x: Tensor) => normalize(this.norm2, x)];
     let x = src;
     if (this.normFirst) {
-      x = x.add(sa(this.norm1.forward(x)));
-      return x.add(ff(this.norm2.forward(x)));
+      x = x.add(sa(norm1(x)));
+      return x.add(ff(norm2(x)));
     }
-    x = this.norm1.forward(x.add(sa(x)));
-    return this.norm2.forward(x.add(ff(x)));
+    x = norm1(x.add(sa(x)));
+    return norm2(x.add(ff(x)));
   }
 
   protected override extraRepr(): string {
     return `normFirst=${this.normFirst}, dropout=${this.dropout}`;
   }
+}
+
+/** A LayerNorm over the last axis as one fused op (the same numbers as its forward). */
+export function normalize(norm: Module, x: Tensor): Tensor {
+  if (norm instanceof LayerNorm && norm.normalizedShape.length === 1)
+    return fusedLayerNorm(x, norm.weight, norm.bias, norm.eps);
+  return norm.forward(x);
 }
 
 function activationFn(a: Activation): (x: Tensor) => Tensor {

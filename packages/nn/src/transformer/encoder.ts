@@ -4,6 +4,7 @@ import { Sequential } from "../layers/sequential.js";
 import { Module } from "../module.js";
 import {
   type EncoderMasks,
+  normalize,
   TransformerEncoderLayer,
   type TransformerEncoderLayerOptions,
 } from "./encoder-layer.js";
@@ -51,6 +52,6 @@ export class TransformerEncoder extends Module {
   forward(src: Tensor, masks: EncoderMasks = {}): Tensor {
     let x = src;
     for (let i = 0; i < this.numLayers; i++) x = this.layer(i).forward(x, masks);
-    return this.norm === null ? x : this.norm.forward(x);
+    return this.norm === null ? x : normalize(this.norm, x);
   }
 }

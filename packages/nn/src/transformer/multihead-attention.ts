@@ -5,6 +5,7 @@ import { Linear, linear } from "../layers/linear.js";
 import { checkSize, floatDType, type RandomLayerOptions } from "../layers/options.js";
 import { Module } from "../module.js";
 import { fusedAttention } from "./fused/attention-op.js";
+import { fusedSelfAttention } from "./fused/self-attention.js";
 import { additiveMask } from "./mask.js";
 import { attentionReference } from "./reference.js";
 
@@ -99,23 +100,30 @@ export class MultiheadAttention extends Module {
     const { needWeights = true, averageAttnWeights = true, isCausal = false } = opts;
     const unbatched = this.checkInputs(query, key, value);
     const toBLE = (x: Tensor) => (unbatched ? x.unsqueeze(0) : this.batchFirst ? x : x.transpose([1, 0, 2]));
-    const [q, k, v] = this.project(toBLE(query), toBLE(key), toBLE(value), query === key && key === value);
-    const [B, H, L, S] = [q.shape[0]!, this.numHeads, q.shape[2]!, k.shape[2]!];
-    const mask = this.mask(opts, [B, H, L, S], query.dtype, unbatched);
+    const [B, L, S] = [toBLE(query).shape[0]!, toBLE(query).shape[1]!, toBLE(key).shape[1]!];
+    const mask = this.mask(opts, [B, this.numHeads, L, S], query.dtype, unbatched);
     const scale = 1 / Math.sqrt(this.headDim);
     const drop = this.training && this.dropout > 0;
-    let heads: Tensor;
+    const fused = !needWeights && !drop && !mask?.requiresGrad;
+    let merged: Tensor; // the heads side by side, [B, L, E]
     let weights: Tensor | null = null;
-    if (needWeights || drop || mask?.requiresGrad) {
-      const dropFn = drop ? (w: Tensor) => applyDropout(w, this.dropout, true, this.generator) : undefined;
-      const r = attentionReference(q, k, v, mask, isCausal, scale, dropFn);
-      heads = r.out;
-      if (needWeights) weights = averageAttnWeights ? r.weights.mean(1) : r.weights;
+    if (fused && query === key && key === value) {
+      // One projection, and the heads split and merged inside the fused op.
+      const qkv = linear(toBLE(query), this.in_proj_weight, this.in_proj_bias);
+      merged = fusedSelfAttention(qkv, this.numHeads, mask, { causal: isCausal, scale });
     } else {
-      heads = fusedAttention(q, k, v, mask, { causal: isCausal, scale });
+      const [q, k, v] = this.project(toBLE(query), toBLE(key), toBLE(value), query === key && key === value);
+      let heads: Tensor;
+      if (fused) heads = fusedAttention(q, k, v, mask, { causal: isCausal, scale });
+      else {
+        const dropFn = drop ? (w: Tensor) => applyDropout(w, this.dropout, true, this.generator) : undefined;
+        const r = attentionReference(q, k, v, mask, isCausal, scale, dropFn);
+        heads = r.out;
+        if (needWeights) weights = averageAttnWeights ? r.weights.mean(1) : r.weights;
+      }
+      merged = heads.transpose([0, 2, 1, 3]).reshape([B, L, this.embedDim]);
     }
-    // [B, H, L, Dh] -> [B, L, E] -> out_proj -> the caller's layout.
-    const out = this.out_proj.forward(heads.transpose([0, 2, 1, 3]).reshape([B, L, this.embedDim]));
+    const out = this.out_proj.forward(merged);
     const output = unbatched ? out.squeeze(0) : this.batchFirst ? out : out.transpose([1, 0, 2]);
     if (weights !== null && unbatched) weights = weights.squeeze(0);
     return { output, weights };

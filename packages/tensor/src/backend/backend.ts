@@ -189,7 +189,9 @@ export interface AttentionMask {
  * at once. A row with every key masked gives NaN (as PyTorch 1.13). The backward recomputes the
  * scores from lse: with P = e^{s - lse}, dP = dout vᵀ and δ_i = dout_i·out_i,
  *   dS = P ⊙ (dP - δ),  dq = scale dS k,  dk = scale dSᵀ q,  dv = Pᵀ dout.
- * The TypeScript kernel of @nablajs/nn (src/transformer/fused/flash.ts) is the reference.
+ * The TypeScript kernel of @nablajs/nn (src/transformer/fused/flash.ts) is the reference. A
+ * backend may also run the row ops around attention (GELU, LayerNorm) as one pass each; the
+ * loops of @nablajs/nn's fused ops (src/transformer/fused/) are their reference.
  */
 export interface AttentionKernels {
   /** Whether this backend runs `p` (another dtype or size falls back to TypeScript). */
@@ -213,6 +215,35 @@ export interface AttentionKernels {
     lse: TypedArray,
     dout: TypedArray,
   ): { dq: TypedArray; dk: TypedArray; dv: TypedArray };
+  /**
+   * Optional: y = gelu(x) and dy = gelu'(x) elementwise into y and dy (x's dtype and length):
+   * "tanh", x (1 + tanh(c (x + 0.044715 x^3))) / 2 with c = sqrt(2/pi); "none", x Φ(x).
+   */
+  gelu?(approximate: "none" | "tanh", x: TypedArray, y: TypedArray, dy: TypedArray): void;
+  /**
+   * Optional: LayerNorm over the rows of x [rows, n]: mean and rstd = 1 / sqrt(var + eps) per
+   * row (biased variance), y = (x - mean) rstd w + b (w, b [n] or null).
+   */
+  layerNorm?(
+    n: number,
+    eps: number,
+    x: TypedArray,
+    w: TypedArray | null,
+    b: TypedArray | null,
+  ): { y: TypedArray; mean: TypedArray; rstd: TypedArray };
+  /**
+   * Optional: LayerNorm's backward from g [rows, n]: with x̂ = (x - mean) rstd,
+   * dx = rstd (g w - mean(g w) - x̂ mean(g w x̂)), dw = Σ_rows g x̂, db = Σ_rows g (null unless wanted).
+   */
+  layerNormBackward?(
+    n: number,
+    x: TypedArray,
+    w: TypedArray | null,
+    mean: TypedArray,
+    rstd: TypedArray,
+    g: TypedArray,
+    wants: { w: boolean; b: boolean },
+  ): { dx: TypedArray; dw: TypedArray | null; db: TypedArray | null };
 }
 
 let current: Backend | undefined;

@@ -16,7 +16,7 @@ import { attentionReference } from "../reference.js";
 import { flashBackward, flashForward } from "./flash.js";
 
 /** What the fused op's forward keeps: the problem, its operands, lse, and the kernels that ran it. */
-interface Saved {
+export interface Saved {
   p: AttentionProblem;
   ops: [TypedArray, TypedArray, TypedArray];
   lse: TypedArray;
@@ -24,10 +24,29 @@ interface Saved {
 }
 
 /** The mask as the kernels read it: a [B, H, L, S] view (stride 0 where it broadcasts). */
-function maskView(mask: Tensor | null, [B, H, L, S]: number[]): AttentionMask | null {
+export function maskView(mask: Tensor | null, p: AttentionProblem): AttentionMask | null {
   if (mask === null) return null;
-  const m = mask.expand([B!, H!, L!, S!]);
+  const m = mask.expand([p.B, p.H, p.L, p.S]);
   return { data: m.data, offset: m.offset, strides: m.strides as [number, number, number, number] };
+}
+
+/** Runs the forward on the backend's kernels when it has them for `p`, else the TypeScript kernel. */
+export function runForward(
+  p: AttentionProblem,
+  ops: Saved["ops"],
+  mask: Tensor | null,
+): Omit<Saved, "p" | "ops"> & { out: TypedArray } {
+  const found = getBackend().attention;
+  const kernels = found?.supports(p) ? found : null;
+  const view = maskView(mask, p);
+  const r = kernels ? kernels.forward(p, ...ops, view) : flashForward(p, ...ops, view);
+  return { out: r.out, lse: r.lse, kernels };
+}
+
+/** The first-order backward on the kernels that ran the forward. */
+export function runBackward(s: Saved, mask: Tensor | null, out: TypedArray, dout: TypedArray) {
+  const args = [s.p, ...s.ops, maskView(mask, s.p), out, s.lse, dout] as const;
+  return s.kernels ? s.kernels.backward(...args) : flashBackward(...args);
 }
 
 /**
@@ -59,27 +78,15 @@ export function fusedAttention(
     (qt, kt, vt) => {
       const p: AttentionProblem = { B, H, L, S, D, Dv, ...opts, dtype: q.dtype as AttentionProblem["dtype"] };
       const ops: Saved["ops"] = [contiguousData(qt!), contiguousData(kt!), contiguousData(vt!)];
-      const view = maskView(constant, [B, H, L, S]);
-      const found = getBackend().attention;
-      const kernels = found?.supports(p) ? found : null;
-      const r = kernels ? kernels.forward(p, ...ops, view) : flashForward(p, ...ops, view);
-      return { outputs: new Tensor(r.out, [B, H, L, Dv]), saved: { p, ops, lse: r.lse, kernels } };
+      const r = runForward(p, ops, constant);
+      return { outputs: new Tensor(r.out, [B, H, L, Dv]), saved: { p, ops, lse: r.lse, kernels: r.kernels } };
     },
     (g, ins, out, ctx) => {
       // NOTE: enableGrad: under forward mode alone the pass is not recorded, but the reference
       // path's graph is what gives its gradients, now carrying the tangents.
       if (ctx.createGraph)
         return enableGrad(() => gradients([reference(ins)], ins, [g], { createGraph: true }));
-      const { p, ops, lse, kernels } = ctx.saved;
-      const args = [
-        p,
-        ...ops,
-        maskView(constant, [B, H, L, S]),
-        contiguousData(out),
-        lse,
-        contiguousData(g),
-      ] as const;
-      const r = kernels ? kernels.backward(...args) : flashBackward(...args);
+      const r = runBackward(ctx.saved, constant, contiguousData(out), contiguousData(g));
       return [r.dq, r.dk, r.dv].map((d, i) => (ins[i]!.requiresGrad ? new Tensor(d, ins[i]!.shape) : null));
     },
     {

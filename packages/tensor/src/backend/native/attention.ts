@@ -1,5 +1,5 @@
 import type { FloatArray, AttentionKernels as NativeAttention } from "@nablajs/native";
-import { allocate } from "../../dtype.js";
+import { allocate, type TypedArray } from "../../dtype.js";
 import type { AttentionKernels, AttentionMask, AttentionProblem } from "../backend.js";
 
 type Floats = FloatArray;
@@ -19,6 +19,7 @@ function maskArgs(mask: AttentionMask | null): [Floats | null, number, number, n
 export function nativeAttention(addon: object): AttentionKernels | undefined {
   if (!("attentionForward" in addon) || !("attentionBackward" in addon)) return undefined;
   const { attentionForward, attentionBackward } = addon as NativeAttention;
+  const rows = addon as Partial<NativeAttention>;
   const sizes = (p: AttentionProblem) => [p.B, p.H, p.L, p.S, p.D, p.Dv, p.scale, p.causal] as const;
   return {
     supports: (p) => p.dtype === "float32" || p.dtype === "float64",
@@ -45,6 +46,45 @@ export function nativeAttention(addon: object): AttentionKernels | undefined {
       // biome-ignore format: one call, its arguments in the addon's order
       attentionBackward(...sizes(p), q as Floats, k as Floats, v as Floats, ...maskArgs(mask), out as Floats, lse as Floats, dout as Floats, dq as Floats, dk as Floats, dv as Floats);
       return { dq, dk, dv };
+    },
+    ...(rows.transformerGelu && rows.transformerLayerNorm && rows.transformerLayerNormBackward
+      ? rowKernels(addon as NativeAttention)
+      : {}),
+  };
+}
+
+/** GELU and LayerNorm as one native pass each (float32 and float64). */
+function rowKernels(k: NativeAttention): Pick<AttentionKernels, "gelu" | "layerNorm" | "layerNormBackward"> {
+  const dtype = (x: TypedArray) => (x instanceof Float64Array ? "float64" : "float32");
+  return {
+    gelu: (approximate, x, y, dy) =>
+      k.transformerGelu(approximate === "tanh", x as Floats, y as Floats, dy as Floats),
+    layerNorm(n, eps, x, w, b) {
+      const rows = x.length / n;
+      const [y, mean, rstd] = [
+        allocate(dtype(x), x.length),
+        allocate(dtype(x), rows),
+        allocate(dtype(x), rows),
+      ];
+      k.transformerLayerNorm(
+        n,
+        eps,
+        x as Floats,
+        w as Floats | null,
+        b as Floats | null,
+        y as Floats,
+        mean as Floats,
+        rstd as Floats,
+      );
+      return { y, mean, rstd };
+    },
+    layerNormBackward(n, x, w, mean, rstd, g, wants) {
+      const dx = allocate(dtype(x), x.length);
+      const dw = wants.w ? allocate(dtype(x), n) : null;
+      const db = wants.b ? allocate(dtype(x), n) : null;
+      // biome-ignore format: one call, its arguments in the addon's order
+      k.transformerLayerNormBackward(n, x as Floats, w as Floats | null, mean as Floats, rstd as Floats, g as Floats, dx as Floats, dw as Floats | null, db as Floats | null);
+      return { dx, dw, db };
     },
   };
 }
