@@ -1,9 +1,9 @@
 import type { Tensor } from "@nablajs/tensor";
 import { defaultTrainConfig, formatOneDefaults, type TrainConfig } from "./config.js";
 import { Vocab } from "./corpus.js";
-import { CharLM } from "./model.js";
+import { createModel, type LanguageModel } from "./model.js";
 import { packState, unpackState } from "./state-pack.js";
-import { Trainer } from "./trainer.js";
+import { modelConfigOf, Trainer } from "./trainer.js";
 
 /** A checkpoint: every tensor (weights, optimizer state, carried state) plus JSON metadata. */
 export interface Checkpoint {
@@ -81,10 +81,9 @@ export function readCheckpoint(ckpt: Checkpoint): CheckpointInfo {
 }
 
 /** The trained model of a checkpoint, for sampling: no corpus needed (the vocabulary is inside). */
-export function loadModel(ckpt: Checkpoint): { model: CharLM; info: CheckpointInfo } {
+export function loadModel(ckpt: Checkpoint): { model: LanguageModel; info: CheckpointInfo } {
   const info = readCheckpoint(ckpt);
-  const { cell, embedDim, hiddenSize, numLayers, dropout } = info.config;
-  const model = new CharLM({ vocabSize: info.vocab.size, cell, embedDim, hiddenSize, numLayers, dropout });
+  const model = createModel(modelConfigOf(info.config, info.vocab.size));
   model.loadStateDict(modelWeights(ckpt));
   return { model: model.eval(), info };
 }

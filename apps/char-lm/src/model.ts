@@ -1,23 +1,35 @@
 import { Embedding, Linear, Module } from "@nablajs/nn";
 import { GRU, LSTM, RNN } from "@nablajs/rnn";
 import { type DType, type Generator, reshape, type Tensor } from "@nablajs/tensor";
+import { CharGPT } from "./gpt.js";
 
-/** The recurrent cells a CharLM can use. */
-export const CELLS = ["lstm", "gru", "rnn"] as const;
+/** The models the demo trains: three recurrent cells (a CharLM) and a Transformer (a CharGPT). */
+export const CELLS = ["lstm", "gru", "rnn", "transformer"] as const;
 export type Cell = (typeof CELLS)[number];
+/** The recurrent cells a CharLM can use. */
+export type RecurrentCell = Exclude<Cell, "transformer">;
 
 /** The shape of a character model. */
 export interface ModelConfig {
   vocabSize: number;
-  /** The recurrent cell: LSTM (default), GRU or a tanh Elman RNN. */
+  /** The model: LSTM (default), GRU, a tanh Elman RNN, or a Transformer. */
   cell?: Cell;
   embedDim: number;
   hiddenSize: number;
   numLayers: number;
   dropout: number;
+  /** Transformer: attention heads (default 4). */
+  heads?: number;
+  /** Transformer: the longest context, the position table's size (default 64). */
+  maxLen?: number;
+  /** Transformer: the output layer shares the token embedding's weight (default false). */
+  tieWeights?: boolean;
 }
 
-/** The recurrent state carried between chunks (truncated backpropagation through time): h, and c for an LSTM. */
+/**
+ * The state carried between chunks: h, and c for an LSTM (truncated backpropagation through
+ * time); for a Transformer, h holds the context's token ids.
+ */
 export interface LmState {
   h: Tensor;
   c?: Tensor;
@@ -30,7 +42,7 @@ export interface LmState {
  */
 export class CharLM extends Module {
   readonly config: ModelConfig;
-  readonly cell: Cell;
+  readonly cell: RecurrentCell;
   readonly embed: Embedding;
   readonly rnn: LSTM | GRU | RNN;
   readonly head: Linear;
@@ -38,9 +50,9 @@ export class CharLM extends Module {
   constructor(config: ModelConfig, opts: { generator?: Generator; dtype?: DType } = {}) {
     super();
     this.config = config;
-    this.cell = config.cell ?? "lstm";
-    if (!CELLS.includes(this.cell))
-      throw new Error(`CharLM: cell must be one of ${CELLS.join(", ")}, got ${String(config.cell)}`);
+    this.cell = (config.cell ?? "lstm") as RecurrentCell;
+    if (!["lstm", "gru", "rnn"].includes(this.cell))
+      throw new Error(`CharLM: cell must be one of lstm, gru, rnn, got ${String(config.cell)}`);
     const { generator, dtype } = opts;
     this.embed = this.registerModule(
       "embed",
@@ -71,4 +83,15 @@ export class CharLM extends Module {
     const c = (r as { c?: Tensor }).c;
     return { logits, state: c === undefined ? { h: r.h } : { h: r.h, c } };
   }
+}
+
+/** A character model: a recurrent CharLM or a CharGPT. */
+export type LanguageModel = CharLM | CharGPT;
+
+/** The model `config.cell` names: a CharGPT for "transformer", else a CharLM. */
+export function createModel(
+  config: ModelConfig,
+  opts: { generator?: Generator; dtype?: DType } = {},
+): LanguageModel {
+  return config.cell === "transformer" ? new CharGPT(config, opts) : new CharLM(config, opts);
 }

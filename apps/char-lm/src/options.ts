@@ -18,6 +18,8 @@ export const COMMANDS: Record<"train" | "sample" | "eval", Record<string, Option
     minutes: { kind: "number", above: 0, max: 7 * 24 * 60 },
     model: { kind: "choice", choices: CELLS },
     layers: { kind: "int", min: 1, max: 16 },
+    heads: { kind: "int", min: 1, max: 64 },
+    tie: { kind: "flag" },
     hidden: { kind: "int", min: 1, max: 8192 },
     embed: { kind: "int", min: 1, max: 8192 },
     dropout: { kind: "number", min: 0, below: 1 },
@@ -57,6 +59,8 @@ export const RUN_FLAGS = {
   hidden: "hiddenSize",
   layers: "numLayers",
   dropout: "dropout",
+  heads: "heads",
+  tie: "tieWeights",
   batch: "batchSize",
   seq: "seqLen",
   batching: "batching",
@@ -65,11 +69,12 @@ export const RUN_FLAGS = {
   seed: "seed",
 } as const;
 
-export const HELP = `char-lm: a character-level language model (LSTM, GRU or RNN), trained with nabla
+export const HELP = `char-lm: a character-level language model (LSTM, GRU, RNN or Transformer), trained with nabla
 
 usage:
   char-lm train  [--data FILE] [--out DIR] [--steps 1500 | --minutes M] [--resume | --force]
-                 [--model lstm|gru|rnn] [--layers 1] [--hidden 256] [--embed 64] [--dropout 0]
+                 [--model lstm|gru|rnn|transformer] [--layers 1] [--hidden 256] [--embed 64]
+                 [--dropout 0] [--heads 4] [--tie]
                  [--batch 32] [--seq 64] [--batching stream|random] [--lr 0.003] [--clip 5]
                  [--seed 1337] [--eval-every 250] [--backend native|wasm|js]
   char-lm sample [--out DIR] [--prompt TEXT] [--length 500] [--temperature 0.8] [--top-k 0]
@@ -82,4 +87,9 @@ and --out to runs/<name of the data file>. train writes into --out: checkpoint.s
 every evaluation and on Ctrl-C), metrics.jsonl (every step), samples.txt, loss.svg and
 report.html (losses and gradient health). It refuses to replace a run: continue one with
 --resume (--steps or --minutes extend it), or replace it with --force. With --minutes the run
-stops after M minutes and the learning rate's cosine spans them.`;
+stops after M minutes and the learning rate's cosine spans them.
+
+--model transformer trains a small GPT: token and position embeddings, --layers pre-norm blocks
+of causal self-attention (--heads heads) and a GELU feed-forward, width --hidden, context --seq;
+--tie shares the output layer's weight with the token embedding. Its defaults differ: --layers 2,
+--hidden 128; it trains on random windows only.`;

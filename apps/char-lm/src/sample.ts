@@ -1,6 +1,6 @@
 import { div, type Generator, multinomial, noGrad, reshape, softmax, Tensor, topk } from "@nablajs/tensor";
 import type { Vocab } from "./corpus.js";
-import type { CharLM, LmState } from "./model.js";
+import type { LanguageModel, LmState } from "./model.js";
 
 export interface SampleOptions {
   /** Text to condition on (default: a newline). */
@@ -14,7 +14,7 @@ export interface SampleOptions {
 }
 
 /** Generates text one character at a time, feeding each sample back with the carried state. */
-export function sample(model: CharLM, vocab: Vocab, opts: SampleOptions = {}): string {
+export function sample(model: LanguageModel, vocab: Vocab, opts: SampleOptions = {}): string {
   const { prompt = "\n", length = 400, temperature = 0.8, topK = 0, generator } = opts;
   if (!(temperature > 0)) throw new Error(`sample: temperature must be > 0, got ${temperature}`);
   if (prompt.length === 0) throw new Error("sample: the prompt must not be empty");

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { getBackend } from "@nablajs/tensor";
 import { UsageError, type Value } from "./args.js";
 import { loadTrainer, readCheckpoint } from "./checkpoint.js";
-import { corpusTooSmall, defaultTrainConfig, type TrainConfig } from "./config.js";
+import { corpusTooSmall, modelText, type TrainConfig, withDefaults } from "./config.js";
 import { corpusPrompt } from "./corpus.js";
 import { defaultCorpus, RunFiles, readCorpus, textHash } from "./files.js";
 import { type CliIo, defaultOut, fmt, say, shown } from "./io.js";
@@ -75,14 +75,11 @@ export async function trainCommand(values: Map<string, Value>, io: CliIo): Promi
         `${who}: ${out} already holds a run (step ${info.step} of ${budgetText(info.config)}). Continue it with --resume (--steps or --minutes extend it), replace it with --force, or choose another --out.`,
       );
     }
+    const config = newConfig(values);
+    checkModelFlags(config, values);
     corpus = dataPath ?? defaultCorpus;
     text = await readCorpus(corpus);
-    const config = newConfig(values);
-    const small = corpusTooSmall(
-      [...text].length,
-      { ...defaultTrainConfig, ...config },
-      { batch: "--batch", seq: "--seq" },
-    );
+    const small = corpusTooSmall([...text].length, withDefaults(config), { batch: "--batch", seq: "--seq" });
     if (small !== null) throw new Error(`${who}: ${small}`);
     trainer = new Trainer(text, config);
     if (trainer.config.lr > 0.1)
@@ -99,7 +96,7 @@ export async function trainCommand(values: Map<string, Value>, io: CliIo): Promi
   const c = trainer.config;
   say(
     io,
-    `char-lm: ${c.cell.toUpperCase()} ${c.numLayers} x ${c.hiddenSize}, ${trainer.model.numParameters().toLocaleString("en-US")} parameters, vocabulary ${trainer.vocab.size}, backend ${getBackend().name}`,
+    `char-lm: ${modelText(c)}, ${trainer.model.numParameters().toLocaleString("en-US")} parameters, vocabulary ${trainer.vocab.size}, backend ${getBackend().name}`,
   );
   say(
     io,
@@ -119,6 +116,25 @@ function newConfig(values: Map<string, Value>): Partial<TrainConfig> {
   if (values.has("minutes")) config.minutes = values.get("minutes");
   if (values.has("eval-every")) config.evalEvery = values.get("eval-every");
   return config as Partial<TrainConfig>;
+}
+
+/** Flags that belong to one kind of model, checked against --model. */
+function checkModelFlags(config: Partial<TrainConfig>, values: Map<string, Value>): void {
+  const gpt = config.cell === "transformer";
+  if (gpt && values.has("embed"))
+    throw new UsageError(
+      `${who}: --embed sets a recurrent model's embedding; a Transformer's width is --hidden`,
+    );
+  if (gpt && config.batching === "stream")
+    throw new UsageError(
+      `${who}: a Transformer carries no state between windows; use --batching random (its default)`,
+    );
+  for (const flag of ["heads", "tie"])
+    if (!gpt && values.has(flag))
+      throw new UsageError(`${who}: --${flag} applies to --model transformer only`);
+  const c = withDefaults(config);
+  if (gpt && c.hiddenSize % c.heads !== 0)
+    throw new UsageError(`${who}: --hidden ${c.hiddenSize} must be divisible by --heads ${c.heads}`);
 }
 
 /** Applies --steps / --minutes to a resumed run, saying how the schedule changes; refuses a finished run without them. */

@@ -1,5 +1,6 @@
 import { Generator, getBackend } from "@nablajs/tensor";
 import { saveTrainer } from "./checkpoint.js";
+import { modelText } from "./config.js";
 import { type RunFiles, writeAtomic } from "./files.js";
 import { DivergenceError } from "./health.js";
 import { type CliIo, fmt, say } from "./io.js";
@@ -170,7 +171,7 @@ async function writeCharts(r: TrainingRun, backend: string): Promise<void> {
     ["corpus", `${String(r.run.corpus)} (vocabulary ${t.vocab.size})`],
     [
       "model",
-      `${c.cell.toUpperCase()} ${c.numLayers} x ${c.hiddenSize}, embedding ${c.embedDim}, dropout ${c.dropout}, ${t.model.numParameters().toLocaleString("en-US")} parameters`,
+      `${modelText(c)}${c.cell === "transformer" ? "" : `, embedding ${c.embedDim}`}, dropout ${c.dropout}, ${t.model.numParameters().toLocaleString("en-US")} parameters`,
     ],
     [
       "training",

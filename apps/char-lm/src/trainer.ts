@@ -2,10 +2,10 @@ import { crossEntropy } from "@nablajs/losses";
 import { Adam, CosineAnnealingLR, clipGradNorm } from "@nablajs/optim";
 import { Generator, noGrad, reshape, type Tensor } from "@nablajs/tensor";
 import { StreamBatches, sampleBatch, sequentialBatches, streamLength } from "./batches.js";
-import { corpusTooSmall, defaultTrainConfig, type TrainConfig } from "./config.js";
+import { corpusTooSmall, type TrainConfig, withDefaults } from "./config.js";
 import { splitCorpus, Vocab } from "./corpus.js";
 import { DivergenceError, divergence, gradNorms } from "./health.js";
-import { CharLM, type LmState, type ModelConfig } from "./model.js";
+import { createModel, type LanguageModel, type LmState, type ModelConfig } from "./model.js";
 
 export { defaultTrainConfig, type TrainConfig } from "./config.js";
 
@@ -30,13 +30,13 @@ export interface Evaluation {
 }
 
 /**
- * Trains a CharLM on a text: truncated BPTT over contiguous streams (or random windows), Adam with
+ * Trains a character model (a recurrent CharLM or a CharGPT) on a text: truncated BPTT over contiguous streams (or random windows), Adam with
  * a cosine learning rate over a step or time budget, global gradient clipping, cross-entropy on
  * next characters. Environment-free (used by the CLI and the web worker); checkpoint.ts saves it.
  */
 export class Trainer {
   readonly vocab: Vocab;
-  readonly model: CharLM;
+  readonly model: LanguageModel;
   readonly optimizer: Adam;
   readonly config: TrainConfig;
   /** The learning rate follows a cosine from lr to lr * minLrRatio over the budget (see `progress`). */
@@ -57,7 +57,11 @@ export class Trainer {
   readonly modelRng: Generator;
 
   constructor(text: string, config: Partial<TrainConfig> = {}, vocab?: Vocab) {
-    this.config = { ...defaultTrainConfig, ...config };
+    this.config = withDefaults(config);
+    if (this.config.cell === "transformer" && this.config.batching === "stream")
+      throw new Error(
+        "Trainer: a Transformer carries no state from one chunk to the next, so it trains on random windows (batching: random), not streams",
+      );
     this.vocab = vocab ?? Vocab.fromText(text);
     const ids = this.vocab.encode(text);
     const small = corpusTooSmall(ids.length, this.config);
@@ -65,7 +69,7 @@ export class Trainer {
     this.data = splitCorpus(ids, this.config.valFraction);
     this.modelRng = new Generator(this.config.seed);
     this.batchRng = new Generator(this.config.seed + 1);
-    this.model = new CharLM(this.modelConfig(), { generator: this.modelRng });
+    this.model = createModel(this.modelConfig(), { generator: this.modelRng });
     this.optimizer = new Adam(this.model.parameters(), { lr: this.config.lr });
     const { seqLen, batchSize, batching } = this.config;
     this.stream =
@@ -74,8 +78,7 @@ export class Trainer {
   }
 
   modelConfig(): ModelConfig {
-    const { cell, embedDim, hiddenSize, numLayers, dropout } = this.config;
-    return { vocabSize: this.vocab.size, cell, embedDim, hiddenSize, numLayers, dropout };
+    return modelConfigOf(this.config, this.vocab.size);
   }
 
   /** Sets the budget (a number of steps, or minutes when > 0) that the run and its cosine span. */
@@ -172,4 +175,10 @@ export class Trainer {
 
 function detachState(s: LmState): LmState {
   return s.c === undefined ? { h: s.h.detach() } : { h: s.h.detach(), c: s.c.detach() };
+}
+
+/** The model a training configuration describes (a Transformer's context is the window length). */
+export function modelConfigOf(c: TrainConfig, vocabSize: number): ModelConfig {
+  const { cell, embedDim, hiddenSize, numLayers, dropout, heads, tieWeights, seqLen } = c;
+  return { vocabSize, cell, embedDim, hiddenSize, numLayers, dropout, heads, tieWeights, maxLen: seqLen };
 }

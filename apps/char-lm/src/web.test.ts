@@ -135,6 +135,33 @@ describe.skipIf(!available || !once)("web demo in headless Chromium", () => {
     expect(problems).toEqual([]);
   }, 90_000);
 
+  it("trains a char-GPT: choosing the Transformer proposes its defaults and enables the heads, and the model samples", async () => {
+    const { page, problems } = await open();
+    await page.fill("#text", shakespeare);
+    expect(await page.isDisabled("#heads")).toBe(true);
+    await page.selectOption("#cell", "transformer");
+    expect(await page.inputValue("#layers")).toBe("2");
+    expect(await page.isDisabled("#heads")).toBe(false);
+    await settings(page, { ...small, hidden: "30", heads: "4", steps: "30" });
+    await page.click("#train");
+    expect(await page.textContent("#heads-err")).toMatch(/divisible/);
+    await settings(page, { hidden: "32" });
+    await page.click("#train");
+    await page.waitForSelector("body[data-done='30']", { timeout: 60_000 });
+    expect(await page.textContent("#model")).toMatch(/TRANSFORMER .* wasm/);
+    expect(Number(await page.textContent("#val"))).toBeLessThan(Math.log(60));
+    await page.fill("#prompt", "First");
+    await page.click("#generate");
+    await page.waitForFunction(() =>
+      (document.querySelector("#sample")?.textContent ?? "").startsWith("First"),
+    );
+    expect((await page.textContent("#sample"))!.length).toBeGreaterThan(100);
+    await page.selectOption("#cell", "lstm");
+    expect([await page.inputValue("#layers"), await page.isDisabled("#heads")]).toEqual(["1", true]);
+    await page.screenshot({ path: join(shots, "trained-gpt.png"), fullPage: true });
+    expect(problems).toEqual([]);
+  }, 90_000);
+
   it("shows each bad input beside its field, and trains once they are fixed", async () => {
     const { page, problems } = await open();
     await settings(page, { ...small, hidden: "0", batch: "0", lr: "-1", steps: "0", seq: "64" });

@@ -125,13 +125,17 @@ function onMessage(m: FromWorker): void {
 
 button("train").addEventListener("click", () => {
   clearErrors();
-  const n = readNumbers(["hidden", "layers", "steps", "batch", "seq", "lr"] as const);
+  const n = readNumbers(["hidden", "layers", "heads", "steps", "batch", "seq", "lr"] as const);
   const text = $<HTMLTextAreaElement>("text").value;
   if (n === null) return;
+  const cell = $<HTMLSelectElement>("cell").value as Cell;
+  if (cell === "transformer" && n.hidden % n.heads !== 0)
+    return showError("heads", `the hidden size (${n.hidden}) must be divisible by the heads`);
   const config = {
-    cell: $<HTMLSelectElement>("cell").value as Cell,
+    cell,
     hiddenSize: n.hidden,
     numLayers: n.layers,
+    heads: n.heads,
     steps: n.steps,
     batchSize: n.batch,
     seqLen: n.seq,
@@ -158,6 +162,14 @@ button("train").addEventListener("click", () => {
 });
 
 button("stop").addEventListener("click", () => send({ type: "stop" }));
+
+// A Transformer's blocks do less each than a recurrent layer: choosing it proposes 2 layers (its
+// default), and back again; the heads apply to it alone.
+$<HTMLSelectElement>("cell").addEventListener("change", () => {
+  const gpt = $<HTMLSelectElement>("cell").value === "transformer";
+  $("heads").disabled = !gpt;
+  if ($("layers").value === (gpt ? "1" : "2")) $("layers").value = gpt ? "2" : "1";
+});
 
 button("generate").addEventListener("click", () => {
   clearErrors();

@@ -5,7 +5,7 @@ import { Generator, getBackend } from "@nablajs/tensor";
 import { loadModel, saveTrainer } from "../src/checkpoint.js";
 import type { Vocab } from "../src/corpus.js";
 import { DivergenceError } from "../src/health.js";
-import type { CharLM } from "../src/model.js";
+import type { LanguageModel } from "../src/model.js";
 import { sample } from "../src/sample.js";
 import { Trainer } from "../src/trainer.js";
 import type { FromWorker, ModelInfo, ToWorker } from "./protocol.js";
@@ -14,11 +14,11 @@ const post = (m: FromWorker, transfer: Transferable[] = []) =>
   (self as unknown as Worker).postMessage(m, transfer);
 let trainer: Trainer | null = null;
 /** The model that samples: the trainer's, or one loaded from a checkpoint. */
-let current: { model: CharLM; vocab: Vocab } | null = null;
+let current: { model: LanguageModel; vocab: Vocab } | null = null;
 let running = false;
 let rate = 0;
 
-const info = (model: CharLM, vocab: Vocab, step: number): ModelInfo => ({
+const info = (model: LanguageModel, vocab: Vocab, step: number): ModelInfo => ({
   parameters: model.numParameters(),
   vocab: vocab.size,
   cell: model.cell,
