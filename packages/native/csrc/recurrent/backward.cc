@@ -92,8 +92,7 @@ void backward(const Shape& S, const T* x, const T* wih, const T* whh, const T* s
   if (sumx) std::fill(sumx, sumx + size_t(sums) * GH, T(0));
   if (sumh) std::fill(sumh, sumh + size_t(sums) * GH, T(0));
 
-  BlockSchedule schedule(blocks);
-  schedule.run([&](int blk) {
+  pool::parallelFor(blocks, [&](int blk, int) {
     T* panel = panels + blk * panelSize;
     if (blk < hidden) packBackward(whh, GH, H, U, blk * U, panel);
     else packBackward(wih, GH, S.I, U, (blk - hidden) * U, panel);
@@ -145,7 +144,7 @@ void backward(const Shape& S, const T* x, const T* wih, const T* whh, const T* s
   } else {
     for (int s = S.T - 1; s >= -1; --s) {
       const BackwardStep<T> st = regionAt(s);
-      schedule.run([&](int blk) { run(st, blk); });
+      pool::parallelFor(blocks, [&](int blk, int) { run(st, blk); });
     }
   }
   addChunks(sumx, sums, GH, dbx);

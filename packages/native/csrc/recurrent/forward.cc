@@ -91,9 +91,10 @@ void forward(const Shape& S, const Operands<T>& op, const Outputs<T>& out) {
   }
   const T* bh = S.kind == Kind::Gru ? op.bhh : nullptr;
 
-  BlockSchedule schedule(blocks);
   if (!direct)
-    schedule.run([&](int blk) { packForward(op.whh, G, H, U, blk * U, panels + blk * panelSize); });
+    pool::parallelFor(blocks, [&](int blk, int) {
+      packForward(op.whh, G, H, U, blk * U, panels + blk * panelSize);
+    });
 
   const int before = S.reverse ? 1 : 0, after = 1 - before;
   const int t0 = S.reverse ? S.T - 1 : 0;
@@ -136,7 +137,9 @@ void forward(const Shape& S, const Operands<T>& op, const Outputs<T>& out) {
   } else {
     for (int s = 0; s < S.T; ++s) {
       const ForwardStep<T> st = stepAt(s);
-      schedule.run([&](int blk) { K.forward[kind](st, panels + blk * panelSize, blk * U); });
+      pool::parallelFor(blocks, [&](int blk, int) {
+        K.forward[kind](st, panels + blk * panelSize, blk * U);
+      });
     }
   }
   const int last = S.reverse ? 0 : S.T;  // the slot after the last step
