@@ -3,6 +3,7 @@ import { cpus, platform, release, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { createWasmBackend, getBackend, getNumThreads, setBackend, setNumThreads } from "@nablajs/tensor";
 import { addCases } from "./cases/add.js";
+import { attentionCases } from "./cases/attention.js";
 import { charLmCases } from "./cases/charlm.js";
 import { lstmCases } from "./cases/lstm.js";
 import { matmulCases } from "./cases/matmul.js";
@@ -56,6 +57,7 @@ const ALL: Case[] = [
   ...mlpCases,
   ...lstmCases,
   ...charLmCases,
+  ...attentionCases,
 ];
 
 const USAGE = `usage: pnpm bench [-- [--quick] [--list] [filter ...]]

@@ -2,7 +2,8 @@
 
 Two ways to run it (the caller sets OPENBLAS_NUM_THREADS and OPENBLAS_CORETYPE):
 - `server.py serve THREADS`: answers one JSON request per stdin line with one JSON line.
-  {"case": "matmul", "m", "n", "k", "aT", "bT"} -> {"ms": median milliseconds per product}.
+  {"case": "matmul", "m", "n", "k", "aT", "bT"} -> {"ms": median milliseconds per product};
+  {"case": "attention", "kind": "mha" | "sdpa", "B", "L", "E", "H"} -> {"ms": per forward + backward}.
 - `server.py charlm THREADS CELL LAYERS HIDDEN`: one char-LM training step (embedding 64, the
   recurrent layers, a linear head over 65 characters, cross-entropy, Adam, clip 5) timed alone in
   a fresh process, so its peak memory is its own -> {"ms", "peak_rss_mb"}.
@@ -46,6 +47,33 @@ def matmul(req):
     return {"ms": median_ms(lambda: torch.mm(a, b))}
 
 
+def attention(req):
+    """Self-attention forward + backward with a causal float mask: nn.MultiheadAttention
+    (batch_first, need_weights=False) on x [B, L, E], or ("sdpa") softmax(q k^T / sqrt(d) + mask) v
+    composed from matmul and softmax on q, k, v [B, H, L, E/H] (1.13 has no
+    scaled_dot_product_attention)."""
+    torch.manual_seed(1)
+    B, L, E, H = req["B"], req["L"], req["E"], req["H"]
+    mask = torch.full((L, L), float("-inf")).triu(1)
+    if req["kind"] == "mha":
+        m = torch.nn.MultiheadAttention(E, H, batch_first=True)
+        x = torch.randn(B, L, E, requires_grad=True)
+
+        def step():
+            out, _ = m(x, x, x, attn_mask=mask, need_weights=False)
+            out.sum().backward()
+
+    else:
+        d = E // H
+        q, k, v = [torch.randn(B, H, L, d, requires_grad=True) for _ in range(3)]
+
+        def step():
+            s = q @ k.transpose(-1, -2) * d**-0.5 + mask
+            (s.softmax(-1) @ v).sum().backward()
+
+    return {"ms": median_ms(step)}
+
+
 def charlm(cell, layers, hidden, vocab=65, embed=64, T=64, B=32):
     g = torch.Generator().manual_seed(1)
     torch.manual_seed(1)
@@ -79,7 +107,9 @@ def main():
     print(json.dumps({"ready": torch.__version__}), flush=True)
     for line in sys.stdin:
         req = json.loads(line)
-        print(json.dumps(matmul(req) if req["case"] == "matmul" else {"error": "unknown case"}), flush=True)
+        cases = {"matmul": matmul, "attention": attention}
+        fn = cases.get(req["case"])
+        print(json.dumps(fn(req) if fn else {"error": "unknown case"}), flush=True)
 
 
 if __name__ == "__main__":
