@@ -19,13 +19,15 @@ class Projection extends Module {
 
 /**
  * A decoder-only character Transformer (a small GPT): token and learned position embeddings,
- * `numLayers` pre-norm blocks of causal self-attention and a GELU feed-forward (4 x wider), a
+ * `numLayers` pre-norm blocks of causal self-attention and a GELU feed-forward (4 x wider; GELU's
+ * tanh form, as GPT-2; dropout on the residual branches, not on the attention weights), a
  * final LayerNorm and a linear head, optionally tied to the token embedding:
  *   x_0 = embed(ids) + pos(0 .. T-1);  x_{l+1} = block_l(x_l) (causal);  logits = head(norm(x_L))
  * Maps token ids [T, B] to next-token logits [T, B, V]; `hiddenSize` is the model width and
- * `maxLen` the longest context. The blocks are torch.nn.TransformerEncoder's (norm_first, gelu,
- * batch_first), so `blocks.*` loads into PyTorch. Initialised as GPT-2: N(0, 0.02) weights (the
- * residual projections / sqrt(2 numLayers)), zero biases. See https://arxiv.org/abs/1706.03762
+ * `maxLen` the longest context. The blocks are torch.nn.TransformerEncoder's (norm_first,
+ * batch_first, activation gelu with approximate="tanh"), so `blocks.*` loads into PyTorch.
+ * Initialised as GPT-2: N(0, 0.02) weights (the residual projections / sqrt(2 numLayers)), zero
+ * biases. See https://arxiv.org/abs/1706.03762
  * and https://cdn.openai.com/better-language-models/language_models_are_unsupervised_multitask_learners.pdf
  */
 export class CharGPT extends Module {

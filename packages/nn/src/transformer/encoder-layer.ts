@@ -19,6 +19,11 @@ export interface TransformerEncoderLayerOptions extends RandomLayerOptions {
   dimFeedforward?: number;
   /** Dropout after attention, inside and after the feed-forward block, on the weights (default 0.1). */
   dropout?: number;
+  /**
+   * Dropout on the attention weights alone (default: `dropout`, as PyTorch). 0 keeps attention on
+   * the fused kernel in training while the other dropouts apply (not a PyTorch option).
+   */
+  attentionDropout?: number;
   activation?: Activation;
   layerNormEps?: number;
   /** Inputs [B, L, E] instead of [L, B, E] (default false). */
@@ -71,7 +76,16 @@ export class TransformerEncoderLayer extends Module {
     this.normFirst = normFirst;
     this.dropout = dropout;
     this.generator = generator;
-    const attn = { embedDim: dModel, numHeads: nhead, dropout, bias, batchFirst, dtype, generator };
+    const attnDropout = opts.attentionDropout ?? dropout;
+    const attn = {
+      embedDim: dModel,
+      numHeads: nhead,
+      dropout: attnDropout,
+      bias,
+      batchFirst,
+      dtype,
+      generator,
+    };
     this.self_attn = this.registerModule("self_attn", new MultiheadAttention(attn));
     this.linear1 = this.registerModule(
       "linear1",

@@ -116,6 +116,11 @@ describe("TransformerEncoderLayer and TransformerEncoder", () => {
     const manual = enc.layer(1).forward(enc.layer(0).forward(x, { isCausal: true }), { isCausal: true });
     assertAllClose(enc.forward(x, { isCausal: true }), manual, { rtol: 0 });
   });
+  it("attentionDropout sets the attention's own dropout (default: dropout, as PyTorch)", () => {
+    expect(new TransformerEncoderLayer({ ...opts, dropout: 0.2 }).self_attn.dropout).toBe(0.2);
+    const layer = new TransformerEncoderLayer({ ...opts, dropout: 0.2, attentionDropout: 0 });
+    expect([layer.dropout, layer.self_attn.dropout]).toEqual([0.2, 0]);
+  });
   it("bad options throw naming the values", () => {
     expect(() => new TransformerEncoderLayer({ ...opts, activation: "swish" as "relu" })).toThrow(
       /activation must be "relu", "gelu" or a function, got swish/,
