@@ -27,12 +27,14 @@ static inline typename Vec<T>::V tanhv(typename Vec<T>::V u) {
 //   y = x Φ(x), dy = Φ(x) + x φ(x), Φ(x) = (1 + erf(x / sqrt 2)) / 2.
 template <class T>
 void geluRange(bool tanhForm, const T* x, T* y, T* dy, ptrdiff_t i0, ptrdiff_t i1) {
-  const T c = T(M_SQRT2 * M_2_SQRTPI * 0.5), k = T(0.044715);
+  // sqrt(2/pi) as PyTorch writes it (M_SQRT2 * M_2_SQRTPI / 2); the M_ macros are not standard C++.
+  const double sqrt2 = 1.4142135623730951, twoOverSqrtPi = 1.1283791670955126, sqrtHalf = 0.7071067811865476;
+  const T c = T(sqrt2 * twoOverSqrtPi * 0.5), k = T(0.044715);
   if (!tanhForm) {
     for (ptrdiff_t i = i0; i < i1; ++i) {
-      const T v = x[i], phi = T(0.5) * (T(1) + std::erf(v * T(M_SQRT1_2)));
+      const T v = x[i], phi = T(0.5) * (T(1) + std::erf(v * T(sqrtHalf)));
       y[i] = v * phi;
-      dy[i] = phi + v * T(0.5 * M_2_SQRTPI * M_SQRT1_2) * std::exp(T(-0.5) * v * v);
+      dy[i] = phi + v * T(0.5 * twoOverSqrtPi * sqrtHalf) * std::exp(T(-0.5) * v * v);
     }
     return;
   }
