@@ -24,6 +24,10 @@ describe("char-lm outputs", () => {
       "lstm.weight_hh_l0",
       "lstm.bias_ih_l0",
       "lstm.bias_hh_l0",
+      "lstm.weight_ih_l1",
+      "lstm.weight_hh_l1",
+      "lstm.bias_ih_l1",
+      "lstm.bias_hh_l1",
       "head.weight",
       "head.bias",
     ];

@@ -42,8 +42,11 @@ export const defaultTrainConfig: TrainConfig = {
   cell: "lstm",
   embedDim: 64,
   hiddenSize: 256,
-  numLayers: 1,
-  dropout: 0,
+  // NOTE: measured over 15-minute runs on the native backend (README): 1 layer without dropout
+  // overfits after ~7,000 steps (validation 1.534 nats/char at the end, training ~1.19); 2 layers
+  // with dropout 0.2 between them reached 1.469.
+  numLayers: 2,
+  dropout: 0.2,
   heads: 4,
   tieWeights: false,
   batchSize: 32,
@@ -68,7 +71,7 @@ export const defaultTrainConfig: TrainConfig = {
  * 1.85 nats/char, 4 blocks at 1e-3 (nanoGPT's CPU configuration) 2.00 and at 3e-3 2.21; a
  * compute-optimal size for a 15-minute budget on this machine is about 0.5 M parameters.
  */
-export const transformerDefaults: Partial<TrainConfig> = { hiddenSize: 128, numLayers: 2, heads: 4 };
+export const transformerDefaults: Partial<TrainConfig> = { hiddenSize: 128, numLayers: 2, heads: 4, dropout: 0 };
 
 /** The defaults for `cell` (the Transformer's differ), overridden by `config`. */
 export function withDefaults(config: Partial<TrainConfig>): TrainConfig {
