@@ -71,7 +71,12 @@ export const defaultTrainConfig: TrainConfig = {
  * 1.85 nats/char, 4 blocks at 1e-3 (nanoGPT's CPU configuration) 2.00 and at 3e-3 2.21; a
  * compute-optimal size for a 15-minute budget on this machine is about 0.5 M parameters.
  */
-export const transformerDefaults: Partial<TrainConfig> = { hiddenSize: 128, numLayers: 2, heads: 4, dropout: 0 };
+export const transformerDefaults: Partial<TrainConfig> = {
+  hiddenSize: 128,
+  numLayers: 2,
+  heads: 4,
+  dropout: 0,
+};
 
 /** The defaults for `cell` (the Transformer's differ), overridden by `config`. */
 export function withDefaults(config: Partial<TrainConfig>): TrainConfig {
