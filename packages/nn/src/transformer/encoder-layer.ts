@@ -38,7 +38,7 @@ export interface TransformerEncoderLayerOptions extends RandomLayerOptions {
 export interface EncoderMasks {
   /** [L, L] or [B * nhead, L, L]: int32 (nonzero = may not attend) or float (added). */
   mask?: Tensor | null;
-  /** [B, L]: int32 (nonzero = padding) or float (added). */
+  /** Shape `[B, L]`: int32 (nonzero = padding) or float (added). */
   srcKeyPaddingMask?: Tensor | null;
   /** Query i attends to keys j <= i only (a decoder-only model's causal mask, fused). */
   isCausal?: boolean;

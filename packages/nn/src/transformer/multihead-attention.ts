@@ -24,7 +24,7 @@ export interface MultiheadAttentionOptions extends RandomLayerOptions {
 
 /** Options of `MultiheadAttention.forward`. */
 export interface MultiheadAttentionCall {
-  /** [B, S]: int32 (nonzero = this key is padding, ignore it) or float (added to the scores). */
+  /** Shape `[B, S]`: int32 (nonzero = this key is padding, ignore it) or float (added to the scores). */
   keyPaddingMask?: Tensor | null;
   /** Return the attention weights (default true, as PyTorch; false lets the fused kernel run). */
   needWeights?: boolean;
@@ -54,7 +54,7 @@ export class MultiheadAttention extends Module {
   readonly headDim: number;
   readonly dropout: number;
   readonly batchFirst: boolean;
-  /** [3 embedDim, embedDim]: W_q, W_k, W_v stacked. */
+  /** Shape `[3 embedDim, embedDim]`: `W_q`, `W_k`, `W_v` stacked. */
   readonly in_proj_weight: Tensor;
   /** [3 embedDim], or null without bias. */
   readonly in_proj_bias: Tensor | null;
