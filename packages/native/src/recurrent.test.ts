@@ -35,7 +35,8 @@ interface Shape {
 
 // Odd H (partial blocks of units), T = 1, B = 1, every bias pattern, reverse, lengths with empty
 // and full entries in both directions, and each way the loop is run (unpacked weights for tiny
-// batches, blocks of units per step, or row chunks on two threads).
+// batches, blocks of units per step, or row chunks on two threads; blocks again for weights
+// past a core's L2).
 const shapes: Shape[] = [
   { name: "T5 B3 I4 H7", T: 5, B: 3, I: 4, H: 7, bias: [true, true] },
   {
@@ -79,6 +80,17 @@ const shapes: Shape[] = [
     bias: [true, true],
     reverse: true,
     lengths: [5, 0, 3, 5, 1, 2, 5, 4, 0, 5, 5, 3, 1, 2, 4, 5, 5],
+  },
+  // 16 rows, but packed weights past 2 MiB (LSTM in both dtypes, GRU in float64): the threads
+  // split each step's blocks instead, as for the 2x512 char-LM
+  {
+    name: "B16 H370 (blocks: weights past L2), lengths",
+    T: 3,
+    B: 16,
+    I: 5,
+    H: 370,
+    bias: [true, true],
+    lengths: [3, 1, 0, 3, 2, 3, 3, 1, 3, 2, 3, 3, 0, 3, 3, 2],
   },
 ];
 

@@ -77,7 +77,7 @@ void backward(const Shape& S, const T* x, const T* wih, const T* whh, const T* s
   // The LSTM's and RNN's b_ih and b_hh share one gradient: sum it once, copy it at the end.
   T* dbx = g.bih ? g.bih : gru ? nullptr : g.bhh;
   T* dbh = gru ? g.bhh : nullptr;
-  const int chunks = rowChunks(S.B), sums = std::max(1, chunks);  // bias sums per row chunk
+  const int chunks = rowChunks(S.B, panelSize * blocks * sizeof(T)), sums = std::max(1, chunks);  // bias sums per row chunk
 
   char* p = tScratch.reserve(lineBytes<T>(panelSize * blocks) + lineBytes<T>(steps * G) +
                              lineBytes<T>(gru ? steps : 0) + 2 * lineBytes<T>(BH) +

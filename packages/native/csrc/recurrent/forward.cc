@@ -126,7 +126,7 @@ void forward(const Shape& S, const Operands<T>& op, const Outputs<T>& out) {
       }
       K.forwardRows[kind](st, recs);
     }
-  } else if (const int chunks = rowChunks(S.B)) {
+  } else if (const int chunks = rowChunks(S.B, packed * sizeof(T))) {
     pool::parallelFor(chunks, [&](int c, int) {
       const int r0 = S.B * c / chunks, r1 = S.B * (c + 1) / chunks;
       for (int s = 0; s < S.T; ++s) {
