@@ -1,4 +1,5 @@
 import type { OptionSpec } from "./args.js";
+import { defaultTrainConfig as D } from "./config.js";
 import { CELLS } from "./model.js";
 
 /** Options every command takes. */
@@ -72,11 +73,11 @@ export const RUN_FLAGS = {
 export const HELP = `char-lm: a character-level language model (LSTM, GRU, RNN or Transformer), trained with nabla
 
 usage:
-  char-lm train  [--data FILE] [--out DIR] [--steps 1500 | --minutes M] [--resume | --force]
-                 [--model lstm|gru|rnn|transformer] [--layers 1] [--hidden 256] [--embed 64]
-                 [--dropout 0] [--heads 4] [--tie]
-                 [--batch 32] [--seq 64] [--batching stream|random] [--lr 0.003] [--clip 5]
-                 [--seed 1337] [--eval-every 250] [--backend native|wasm|js]
+  char-lm train  [--data FILE] [--out DIR] [--steps ${D.steps} | --minutes M] [--resume | --force]
+                 [--model lstm|gru|rnn|transformer] [--layers ${D.numLayers}] [--hidden ${D.hiddenSize}] [--embed ${D.embedDim}]
+                 [--dropout ${D.dropout}] [--heads ${D.heads}] [--tie]
+                 [--batch ${D.batchSize}] [--seq ${D.seqLen}] [--batching stream|random] [--lr ${D.lr}] [--clip ${D.clip}]
+                 [--seed ${D.seed}] [--eval-every ${D.evalEvery}] [--backend native|wasm|js]
   char-lm sample [--out DIR] [--prompt TEXT] [--length 500] [--temperature 0.8] [--top-k 0]
                  [--seed 0]
   char-lm eval   [--out DIR] [--batches N] [--data FILE] [--json]
@@ -91,5 +92,5 @@ stops after M minutes and the learning rate's cosine spans them.
 
 --model transformer trains a small GPT: token and position embeddings, --layers pre-norm blocks
 of causal self-attention (--heads heads) and a GELU feed-forward, width --hidden, context --seq;
---tie shares the output layer's weight with the token embedding. Its defaults differ: --layers 2,
---hidden 128; it trains on random windows only.`;
+--tie shares the output layer's weight with the token embedding. Its defaults differ: --hidden 128,
+--dropout 0; it trains on random windows only.`;
