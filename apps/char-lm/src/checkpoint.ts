@@ -112,7 +112,8 @@ export function loadTrainer(text: string, ckpt: Checkpoint): Trainer {
   const c = ckpt.tensors["carry.c"];
   if (h !== undefined) trainer.carry = c === undefined ? { h } : { h, c };
   trainer.recent = meta.recent ?? [];
-  trainer.history.push(...meta.history);
-  trainer.valHistory.push(...info.valHistory);
+  // A loop, not push(...history): a spread of a long run's history overflows the stack.
+  for (const h of meta.history) trainer.history.push(h);
+  for (const v of info.valHistory) trainer.valHistory.push(v);
   return trainer;
 }

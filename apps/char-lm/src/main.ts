@@ -51,9 +51,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await evalCommand(values, io);
   } catch (e) {
     const usage = e instanceof UsageError;
+    // A TypeError, RangeError or ReferenceError is a bug of ours: give its stack to report.
+    const bug = e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError;
     io.stderr.write(
       `${(e as Error).message}${usage ? "\n(char-lm --help lists the commands and options)" : ""}\n`,
     );
+    if (bug)
+      io.stderr.write(
+        `${(e as Error).stack}\nThis is a bug in char-lm: please report it with the lines above.\n`,
+      );
     return usage ? 2 : 1;
   }
 }

@@ -1,4 +1,4 @@
-import { logTicks, niceDomain, niceTicks, tickLabel } from "./ticks.js";
+import { logTicks, niceDomain, niceTicks, span, tickLabel } from "./ticks.js";
 
 /** A named series of (x, y) points for a chart. */
 export interface Series {
@@ -97,8 +97,7 @@ export function svgChart(series: readonly Series[], opts: ChartOptions = {}): st
   const logY = opts.logY === true && finite(series, true).length > 0;
   let yTicks: number[];
   if (logY) {
-    const ys = finite(series, true).map(([, y]) => y);
-    yTicks = logTicks(Math.min(...ys), Math.max(...ys));
+    yTicks = logTicks(...span(finite(series, true).map(([, y]) => y)));
     [y0, y1] = [yTicks[0]!, yTicks.at(-1)!];
     if (y0 === y1) y1 = y0 * 10;
   } else {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { svgChart } from "./plot.js";
-import { logTicks, niceDomain, niceTicks, tickLabel } from "./ticks.js";
+import { logTicks, niceDomain, niceTicks, span, tickLabel } from "./ticks.js";
 
 describe("axis ticks", () => {
   it("are round numbers: 1, 2 or 5 times a power of ten", () => {
@@ -18,6 +18,22 @@ describe("axis ticks", () => {
       tickLabel(5e-4, 5e-4),
       tickLabel(1e-5, 1e-5),
     ]).toEqual(["1,500", "0.25", "0.001", "0.0010", "0.0005", "1e-5"]);
+  });
+
+  it("draw a log-scale chart of a long run's per-tensor norms (once a stack overflow)", () => {
+    // 30 tensors x 8,000 steps: a 15-minute char-GPT run crashed writing its report at step 4,250.
+    const series = Array.from({ length: 30 }, (_, k) => ({
+      name: `p${k}`,
+      points: Array.from({ length: 8000 }, (_, i): [number, number] => [
+        i + 1,
+        10 ** (-k / 10) / (1 + i / 1000),
+      ]),
+    }));
+    const svg = svgChart(series, { title: "norms", logY: true });
+    const yLabels = [...svg.matchAll(/text-anchor="end">([^<]*)</g)].map((m) => m[1]);
+    expect(yLabels).toEqual(["1e-4", "0.001", "0.01", "0.1", "1"]);
+    expect(span([3, -1, 7, 2])).toEqual([-1, 7]);
+    expect(span([])).toEqual([Infinity, -Infinity]);
   });
 
   it("label an SVG chart with round values, none outside the picture", () => {

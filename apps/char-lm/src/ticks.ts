@@ -29,6 +29,19 @@ export function niceDomain(lo: number, hi: number, count = 5): [number, number] 
   return [Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step];
 }
 
+/**
+ * [min, max] of `values` (Infinity, -Infinity when empty), by a loop: `Math.min(...values)` passes
+ * every value as an argument and overflows the stack past ~100,000 (a long run's per-tensor norms).
+ */
+export function span(values: Iterable<number>): [number, number] {
+  let [lo, hi] = [Infinity, -Infinity];
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
 /** Powers of ten covering [lo, hi] (both > 0), for a logarithmic axis. */
 export function logTicks(lo: number, hi: number): number[] {
   const ticks: number[] = [];

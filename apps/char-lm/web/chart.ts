@@ -1,4 +1,4 @@
-import { logTicks, niceDomain, niceTicks, tickLabel } from "../src/ticks.js";
+import { logTicks, niceDomain, niceTicks, span, tickLabel } from "../src/ticks.js";
 
 /** A line on a chart. */
 export interface Line {
@@ -29,7 +29,7 @@ export function drawChart(
     .flatMap((l) => l.points.map(([, y]) => y))
     .filter((y) => Number.isFinite(y) && (!logY || y > 0));
   if (ys.length === 0) return;
-  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  let [y0, y1] = span(ys);
   let yTicks: number[];
   if (logY) {
     yTicks = logTicks(y0, y1);
