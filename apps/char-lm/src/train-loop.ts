@@ -136,7 +136,7 @@ export async function runTraining(r: TrainingRun): Promise<number> {
   say(io, `sample at step ${trainer.step}:\n${r.prompt}${text}\n`);
   say(
     io,
-    `char-lm: validation loss ${final.loss.toFixed(3)} nats/char (${(final.loss / Math.LN2).toFixed(3)} bits/char) over all ${final.chars.toLocaleString("en-US")} validation characters, after ${trainer.step} steps in ${clock(trainer.elapsed)}`,
+    `char-lm: validation loss ${final.loss.toFixed(3)} nats/char (${(final.loss / Math.LN2).toFixed(3)} bits/char) over all ${final.chars.toLocaleString("en-US")} validation characters, after ${trainer.step.toLocaleString("en-US")} steps in ${clock(trainer.elapsed)}`,
   );
   say(
     io,
