@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 // One run over every package's project; the JSON report feeds .ci/run's closing line
@@ -5,6 +6,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     projects: ["packages/*", "apps/*", "tooling/testing"],
+    // One test file per core (vitest's default leaves one core free: on CI's 2 cores, one file
+    // at a time).
+    maxWorkers: availableParallelism(),
     reporters: ["default", ["json", { outputFile: process.env.NABLA_VITEST_JSON ?? ".vitest/results.json" }]],
   },
 });
