@@ -16,7 +16,8 @@ const who = "char-lm train";
 
 /** A budget as words: "1,500 steps" or "15 minutes". */
 export function budgetText(c: Pick<TrainConfig, "steps" | "minutes">): string {
-  return c.minutes > 0 ? `${fmt(c.minutes)} minutes` : `${c.steps.toLocaleString("en-US")} steps`;
+  if (c.minutes > 0) return `${fmt(c.minutes)} minute${c.minutes === 1 ? "" : "s"}`;
+  return `${c.steps.toLocaleString("en-US")} step${c.steps === 1 ? "" : "s"}`;
 }
 
 /** `char-lm train`: checks the command line and the run folder, then trains (new or resumed). */
