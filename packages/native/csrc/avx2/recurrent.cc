@@ -1,7 +1,7 @@
 // The AVX2 + FMA recurrent kernels: the templates of recurrent/simd/ on 8 floats / 4 doubles per
 // vector. 16 registers: an LSTM tile of 3 rows x 4 gates is 12 accumulators + 3 weight vectors
 // (the compiler takes the fourth from memory in each FMA).
-#include "avx2/recurrent-vec.h"
+#include "avx2/vec.h"
 #define NABLA_ISA avx2
 #include "recurrent/simd/table.h"
 

@@ -1,6 +1,6 @@
 // The AVX-512 recurrent kernels: the templates of recurrent/simd/ on 16 floats / 8 doubles per
 // vector. 32 registers: an LSTM tile of 6 rows x 4 gates is 24 accumulators + 4 weight vectors.
-#include "avx512/recurrent-vec.h"
+#include "avx512/vec.h"
 #define NABLA_ISA avx512
 #include "recurrent/simd/table.h"
 

@@ -1,5 +1,5 @@
 // Vector exp, expm1, log, sin and cos on doubles, accurate to about 1e-12 (relative) over the
-// range float32 inputs need (x86 semantics: the per-ISA vec.h provides min/max, ldexp, recip). The float32 kernels widen each float to double, evaluate here and
+// range float32 inputs need (x86 semantics: the per-ISA vec.h provides min/max, ldexp, recipForFloat). The float32 kernels widen each float to double, evaluate here and
 // round once: results within 1 ulp of the correctly rounded float, nearly always equal to it.
 #pragma once
 #include <math.h>  // the scalar sin/cos for the rare lanes |x| >= 2^24
@@ -63,15 +63,15 @@ static inline VD expF(VD x) { return expNarrow(max(splat(-110.0), min(splat(100.
 // e^x / (1 + e^x) for x < 0, so that e = e^-|x| <= 1.
 static inline VD sigmoidF(VD x) {
   const VD one = splat(1.0);
-  if (kWideRecip) return recip(one + expNarrow(max(splat(-110.0), min(splat(110.0), neg(x)))));
+  if (kWideRecip) return recipForFloat(one + expNarrow(max(splat(-110.0), min(splat(110.0), neg(x)))));
   const VD e = expNarrow(max(splat(-110.0), neg(abs(x))));
-  return select(lt(x, splat(0.0)), e, one) * recip(one + e);
+  return select(lt(x, splat(0.0)), e, one) * recipForFloat(one + e);
 }
 
 // tanh|x| = -m / (2 + m) with m = e^(-2|x|) - 1; odd in x. |x| > 20 gives 1 in float.
 static inline VD tanhF(VD x) {
   const VD m = expm1Narrow(min(splat(20.0), abs(x)) * splat(-2.0));
-  const VD t = abs(m) * recip(m + splat(2.0));
+  const VD t = abs(m) * recipForFloat(m + splat(2.0));
   return asDouble(asBits(t) | (asBits(x) & splatq(INT64_MIN)));  // the sign of x
 }
 
@@ -88,7 +88,7 @@ static inline VD logF(VD x) {
   m = select(big, m * splat(0.5), m);
   k = select(big, k + splat(1.0), k);
   const VD f = m - splat(1.0);
-  const VD s = f * recip(f + splat(2.0));
+  const VD s = f * recipForFloat(f + splat(2.0));
   const VD z = s * s;
   VD p = splat(1.0 / 15);
   p = fma(p, z, splat(1.0 / 13));

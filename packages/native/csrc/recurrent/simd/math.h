@@ -1,6 +1,6 @@
 // Vector sigmoid and tanh for the gate loops, written once over the vector layer of an
-// instruction set (avx512/recurrent-vec.h, avx2/recurrent-vec.h): each csrc/<isa>/recurrent.cc
-// includes its layer, defines NABLA_ISA as its namespace and includes these headers.
+// instruction set (avx512/vec.h, avx2/vec.h): each csrc/<isa>/recurrent.cc includes its layer,
+// defines NABLA_ISA as its namespace and includes these headers.
 //
 //   e^x = 2^n e^r, x = n ln2 + r, |r| <= ln2/2 (ln2 in two parts, so r is exact);
 //   e^r - 1 = r + r^2 P(r): float, Cephes' degree-5 P (within 1 ulp); double, the Taylor
@@ -15,6 +15,8 @@
 #pragma once
 
 namespace nabla::rec::NABLA_ISA {
+
+using namespace nabla::simd::NABLA_ISA;  // the vector layer (<isa>/vec.h)
 
 // e^r - 1 for |r| <= ln2/2.
 static inline VF expm1Reduced(VF r) {

@@ -11,6 +11,8 @@
 
 namespace nabla::rec::NABLA_ISA {
 
+using namespace nabla::simd::NABLA_ISA;  // the vector layer (<isa>/vec.h)
+
 // Loads and stores of the first m <= N lanes (the last block of units may be partial).
 template <class T>
 static inline typename Vec<T>::V loadm(const T* p, int m) {
@@ -96,7 +98,7 @@ void rowTimesRows(int n, int k, const T* a, const T* w, ptrdiff_t ldw, T* out) {
       s2 = fma(x, loadm(w0 + 2 * ldw + p, m), s2);
       s3 = fma(x, loadm(w0 + 3 * ldw + p, m), s3);
     }
-    out[g] = hsum(s0), out[g + 1] = hsum(s1), out[g + 2] = hsum(s2), out[g + 3] = hsum(s3);
+    out[g] = hsumTree(s0), out[g + 1] = hsumTree(s1), out[g + 2] = hsumTree(s2), out[g + 3] = hsumTree(s3);
   }
   for (; g < n; ++g) {
     V s0 = splat(T(0));
@@ -104,7 +106,7 @@ void rowTimesRows(int n, int k, const T* a, const T* w, ptrdiff_t ldw, T* out) {
       const int m = k - p < N ? k - p : N;
       s0 = fma(loadm(a + p, m), loadm(w + g * ldw + p, m), s0);
     }
-    out[g] = hsum(s0);
+    out[g] = hsumTree(s0);
   }
 }
 

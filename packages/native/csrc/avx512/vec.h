@@ -1,7 +1,8 @@
-// AVX-512 vectors for the elementwise kernels: the small set of operations the kernels in
-// csrc/elementwise/simd/ are written in (the AVX2 twin is csrc/avx2/elementwise-vec.h).
+// AVX-512 vectors: the small set of operations the elementwise (csrc/elementwise/simd/) and
+// recurrent (csrc/recurrent/simd/) kernels are written in (the AVX2 twin is csrc/avx2/vec.h).
 // VF: 16 floats, VD: 8 doubles, VI: 16 int32, VQ: 8 int64 (bit tricks on doubles); MF masks
-// the 16 float or int32 lanes, MD the 8 double lanes.
+// the 16 float or int32 lanes, MD the 8 double lanes. The attention kernels use GCC vectors
+// instead (attention/rows.h), so that their scalar build shares the code.
 #pragma once
 // NOTE: GCC 12 warns about the deliberately undefined lanes inside its own AVX-512 intrinsics
 // (_mm512_undefined_pd); the warning is spurious. Before the include, so it covers them.
@@ -13,7 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace nabla::ew::avx512 {
+namespace nabla::simd::avx512 {
 
 struct VF { __m512 v; };
 struct VD { __m512d v; };
@@ -24,6 +25,12 @@ struct MD { __mmask8 m; };
 
 constexpr int kF = 16;
 constexpr int kD = 8;
+
+// The vector, its mask and its lane count for each element type.
+template <class T> struct Vec;
+template <> struct Vec<float> { using V = VF; using M = MF; static constexpr int N = kF; };
+template <> struct Vec<double> { using V = VD; using M = MD; static constexpr int N = kD; };
+template <> struct Vec<int32_t> { using V = VI; using M = MF; static constexpr int N = kF; };
 
 // Loads and stores; the _n forms touch only the first n lanes (n < the lane count), zero the rest.
 static inline VF load(const float* p) { return {_mm512_loadu_ps(p)}; }
@@ -57,7 +64,8 @@ static inline VI operator-(VI a, VI b) { return {_mm512_sub_epi32(a.v, b.v)}; }
 static inline VI operator*(VI a, VI b) { return {_mm512_mullo_epi32(a.v, b.v)}; }
 static inline VF fma(VF a, VF b, VF c) { return {_mm512_fmadd_ps(a.v, b.v, c.v)}; }   // a*b + c
 static inline VD fma(VD a, VD b, VD c) { return {_mm512_fmadd_pd(a.v, b.v, c.v)}; }
-static inline VD fnma(VD a, VD b, VD c) { return {_mm512_fnmadd_pd(a.v, b.v, c.v)}; } // c - a*b
+static inline VF fnma(VF a, VF b, VF c) { return {_mm512_fnmadd_ps(a.v, b.v, c.v)}; } // c - a*b
+static inline VD fnma(VD a, VD b, VD c) { return {_mm512_fnmadd_pd(a.v, b.v, c.v)}; }
 static inline VF sqrt(VF a) { return {_mm512_sqrt_ps(a.v)}; }
 static inline VD sqrt(VD a) { return {_mm512_sqrt_pd(a.v)}; }
 static inline VF neg(VF a) { return {_mm512_xor_ps(a.v, _mm512_set1_ps(-0.0f))}; }
@@ -73,17 +81,39 @@ static inline VI max(VI a, VI b) { return {_mm512_max_epi32(a.v, b.v)}; }
 static inline VF min(VF a, VF b) { return {_mm512_min_ps(a.v, b.v)}; }
 static inline VD min(VD a, VD b) { return {_mm512_min_pd(a.v, b.v)}; }
 static inline VI min(VI a, VI b) { return {_mm512_min_epi32(a.v, b.v)}; }
+static inline VF round(VF a) { return {_mm512_roundscale_ps(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)}; }
 static inline VD round(VD a) { return {_mm512_roundscale_pd(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)}; }
 // p * 2^n for integral n (overflow to Infinity, underflow rounded into the subnormals).
 static inline VD ldexp(VD p, VD n) { return {_mm512_scalef_pd(p.v, n.v)}; }
-// 1/d to ~2^-50 for any normal d (kWideRecip): a 14-bit estimate and two Newton steps
-// y += y (1 - d y) (a divide costs 16 cycles per 8 doubles; this, 5 instructions).
+// 1/d to ~2^-50 for any normal d (kWideRecip), enough for a result rounded to float: a 14-bit
+// estimate and two Newton steps y += y (1 - d y) (a divide costs 16 cycles per 8 doubles; this,
+// 5 instructions). The elementwise math's reciprocal.
 constexpr bool kWideRecip = true;
-static inline VD recip(VD d) {
+static inline VD recipForFloat(VD d) {
   const __m512d one = _mm512_set1_pd(1.0);
   __m512d y = _mm512_rcp14_pd(d.v);
   y = _mm512_fmadd_pd(y, _mm512_fnmadd_pd(d.v, y, one), y);
   return {_mm512_fmadd_pd(y, _mm512_fnmadd_pd(d.v, y, one), y)};
+}
+// 1 / a for finite a > 0, the recurrent gates' reciprocal: floats, the 14-bit estimate and one
+// Newton step r + r (1 - a r) (within 1 ulp); doubles divide (correctly rounded).
+static inline VF recip(VF a) {
+  const __m512 r = _mm512_rcp14_ps(a.v);
+  return {_mm512_fmadd_ps(r, _mm512_fnmadd_ps(a.v, r, _mm512_set1_ps(1.0f)), r)};
+}
+static inline VD recip(VD a) { return {_mm512_div_pd(_mm512_set1_pd(1.0), a.v)}; }
+// The sign bit of s set on a (a >= 0).
+static inline VF withSign(VF a, VF s) { return {_mm512_or_ps(a.v, _mm512_and_ps(s.v, _mm512_set1_ps(-0.0f)))}; }
+static inline VD withSign(VD a, VD s) { return {_mm512_or_pd(a.v, _mm512_and_pd(s.v, _mm512_set1_pd(-0.0)))}; }
+// 2^n for integral n in the exponent range: n + 1.5 2^23 (2^52) holds n in its low bits, moved
+// into the exponent field with the bias (the high bits shift out).
+static inline VF pow2(VF n) {
+  const __m512i bits = _mm512_castps_si512(_mm512_add_ps(n.v, _mm512_set1_ps(0x1.8p23f)));
+  return {_mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(bits, _mm512_set1_epi32(127)), 23))};
+}
+static inline VD pow2(VD n) {
+  const __m512i bits = _mm512_castpd_si512(_mm512_add_pd(n.v, _mm512_set1_pd(0x1.8p52)));
+  return {_mm512_castsi512_pd(_mm512_slli_epi64(_mm512_add_epi64(bits, _mm512_set1_epi64(1023)), 52))};
 }
 
 // Comparisons: ordered (false with NaN) except ne, which is true with NaN.
@@ -156,7 +186,10 @@ static inline VQ shl(VQ a, int n) { return {_mm512_slli_epi64(a.v, unsigned(n))}
 static inline VQ shr(VQ a, int n) { return {_mm512_srli_epi64(a.v, unsigned(n))}; }
 static inline MD nonzero(VQ a) { return {_mm512_test_epi64_mask(a.v, a.v)}; }
 
-// Horizontal reductions of one vector.
+// Horizontal reductions of one vector. hsumTree adds the halves in registers, then their halves
+// (the recurrent products); so does hsum here (the AVX2 hsum adds in lane order).
+static inline float hsumTree(VF a) { return _mm512_reduce_add_ps(a.v); }
+static inline double hsumTree(VD a) { return _mm512_reduce_add_pd(a.v); }
 static inline double hsum(VD a) { return _mm512_reduce_add_pd(a.v); }
 static inline int32_t hsum(VI a) { return _mm512_reduce_add_epi32(a.v); }
 static inline float hmax(VF a) { return _mm512_reduce_max_ps(a.v); }
@@ -166,4 +199,4 @@ static inline double hmin(VD a) { return _mm512_reduce_min_pd(a.v); }
 static inline int32_t hmax(VI a) { return _mm512_reduce_max_epi32(a.v); }
 static inline int32_t hmin(VI a) { return _mm512_reduce_min_epi32(a.v); }
 
-}  // namespace nabla::ew::avx512
+}  // namespace nabla::simd::avx512

@@ -1,5 +1,5 @@
-// AVX2 + FMA vectors for the elementwise kernels: the same operations as the AVX-512 twin
-// (csrc/avx512/elementwise-vec.h) on 256-bit registers. VF: 8 floats, VD: 4 doubles, VI: 8 int32,
+// AVX2 + FMA vectors for the elementwise and recurrent kernels: the same operations as the
+// AVX-512 twin (csrc/avx512/vec.h) on 256-bit registers. VF: 8 floats, VD: 4 doubles, VI: 8 int32,
 // VQ: 4 int64; masks are vectors of all-ones lanes (MF for float and int32 lanes, MD for doubles).
 #pragma once
 #include <immintrin.h>
@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace nabla::ew::avx2 {
+namespace nabla::simd::avx2 {
 
 struct VF { __m256 v; };
 struct VD { __m256d v; };
@@ -18,6 +18,12 @@ struct MD { __m256d m; };
 
 constexpr int kF = 8;
 constexpr int kD = 4;
+
+// The vector, its mask and its lane count for each element type.
+template <class T> struct Vec;
+template <> struct Vec<float> { using V = VF; using M = MF; static constexpr int N = kF; };
+template <> struct Vec<double> { using V = VD; using M = MD; static constexpr int N = kD; };
+template <> struct Vec<int32_t> { using V = VI; using M = MF; static constexpr int N = kF; };
 
 // Lanes below n set: the masks of the partial loads and stores.
 static inline __m256i lanes32(ptrdiff_t n) {
@@ -59,7 +65,8 @@ static inline VI operator-(VI a, VI b) { return {_mm256_sub_epi32(a.v, b.v)}; }
 static inline VI operator*(VI a, VI b) { return {_mm256_mullo_epi32(a.v, b.v)}; }
 static inline VF fma(VF a, VF b, VF c) { return {_mm256_fmadd_ps(a.v, b.v, c.v)}; }   // a*b + c
 static inline VD fma(VD a, VD b, VD c) { return {_mm256_fmadd_pd(a.v, b.v, c.v)}; }
-static inline VD fnma(VD a, VD b, VD c) { return {_mm256_fnmadd_pd(a.v, b.v, c.v)}; } // c - a*b
+static inline VF fnma(VF a, VF b, VF c) { return {_mm256_fnmadd_ps(a.v, b.v, c.v)}; } // c - a*b
+static inline VD fnma(VD a, VD b, VD c) { return {_mm256_fnmadd_pd(a.v, b.v, c.v)}; }
 static inline VF sqrt(VF a) { return {_mm256_sqrt_ps(a.v)}; }
 static inline VD sqrt(VD a) { return {_mm256_sqrt_pd(a.v)}; }
 static inline VF neg(VF a) { return {_mm256_xor_ps(a.v, _mm256_set1_ps(-0.0f))}; }
@@ -75,6 +82,7 @@ static inline VI max(VI a, VI b) { return {_mm256_max_epi32(a.v, b.v)}; }
 static inline VF min(VF a, VF b) { return {_mm256_min_ps(a.v, b.v)}; }
 static inline VD min(VD a, VD b) { return {_mm256_min_pd(a.v, b.v)}; }
 static inline VI min(VI a, VI b) { return {_mm256_min_epi32(a.v, b.v)}; }
+static inline VF round(VF a) { return {_mm256_round_ps(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)}; }
 static inline VD round(VD a) { return {_mm256_round_pd(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)}; }
 // p * 2^n for integral n in [-1022, 1023]: n + 1.5 * 2^52 holds n in its low bits, shifted with
 // the bias into an exponent field.
@@ -83,15 +91,38 @@ static inline VD ldexp(VD p, VD n) {
   const __m256i e = _mm256_slli_epi64(_mm256_add_epi64(bits, _mm256_set1_epi64x(1023)), 52);
   return {_mm256_mul_pd(p.v, _mm256_castsi256_pd(e))};
 }
-// 1/d to ~2^-46 for d within float range (not kWideRecip): a 12-bit float estimate and three
-// Newton steps y += y (1 - d y) (a divide costs 8 cycles per 4 doubles).
+// 1/d to ~2^-46 for d within float range (not kWideRecip), enough for a result rounded to float:
+// a 12-bit float estimate and three Newton steps y += y (1 - d y) (a divide costs 8 cycles per 4
+// doubles). The elementwise math's reciprocal.
 constexpr bool kWideRecip = false;
-static inline VD recip(VD d) {
+static inline VD recipForFloat(VD d) {
   const __m256d one = _mm256_set1_pd(1.0);
   __m256d y = _mm256_cvtps_pd(_mm_rcp_ps(_mm256_cvtpd_ps(d.v)));
   y = _mm256_fmadd_pd(y, _mm256_fnmadd_pd(d.v, y, one), y);
   y = _mm256_fmadd_pd(y, _mm256_fnmadd_pd(d.v, y, one), y);
   return {_mm256_fmadd_pd(y, _mm256_fnmadd_pd(d.v, y, one), y)};
+}
+// 1 / a for finite a > 0, the recurrent gates' reciprocal: floats, the 12-bit estimate and two
+// Newton steps r + r (1 - a r); doubles divide (correctly rounded).
+static inline VF recip(VF a) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  __m256 r = _mm256_rcp_ps(a.v);
+  r = _mm256_fmadd_ps(r, _mm256_fnmadd_ps(a.v, r, one), r);
+  return {_mm256_fmadd_ps(r, _mm256_fnmadd_ps(a.v, r, one), r)};
+}
+static inline VD recip(VD a) { return {_mm256_div_pd(_mm256_set1_pd(1.0), a.v)}; }
+// The sign bit of s set on a (a >= 0).
+static inline VF withSign(VF a, VF s) { return {_mm256_or_ps(a.v, _mm256_and_ps(s.v, _mm256_set1_ps(-0.0f)))}; }
+static inline VD withSign(VD a, VD s) { return {_mm256_or_pd(a.v, _mm256_and_pd(s.v, _mm256_set1_pd(-0.0)))}; }
+// 2^n for integral n in the exponent range: n + 1.5 2^23 (2^52) holds n in its low bits, moved
+// into the exponent field with the bias (the high bits shift out).
+static inline VF pow2(VF n) {
+  const __m256i bits = _mm256_castps_si256(_mm256_add_ps(n.v, _mm256_set1_ps(0x1.8p23f)));
+  return {_mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(bits, _mm256_set1_epi32(127)), 23))};
+}
+static inline VD pow2(VD n) {
+  const __m256i bits = _mm256_castpd_si256(_mm256_add_pd(n.v, _mm256_set1_pd(0x1.8p52)));
+  return {_mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(bits, _mm256_set1_epi64x(1023)), 52))};
 }
 
 // Comparisons: ordered (false with NaN) except ne, which is true with NaN.
@@ -173,7 +204,18 @@ static inline MD nonzero(VQ a) {
   return ~MD{_mm256_castsi256_pd(_mm256_cmpeq_epi64(a.v, _mm256_setzero_si256()))};
 }
 
-// Horizontal reductions of one vector (end-of-row work: through memory is fine).
+// The sum of the lanes in registers: the halves added, then their halves (the recurrent products).
+static inline float hsumTree(VF a) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(a.v), _mm256_extractf128_ps(a.v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+}
+static inline double hsumTree(VD a) {
+  __m128d s = _mm_add_pd(_mm256_castpd256_pd128(a.v), _mm256_extractf128_pd(a.v, 1));
+  return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
+}
+
+// Horizontal reductions of one vector in lane order (end-of-row work: through memory is fine).
 template <class T, int N, class V, class F>
 static inline T fold(V a, F f) {
   alignas(32) T t[N];
@@ -193,4 +235,4 @@ static inline double hmin(VD a) { return fold<double, kD>(a, [](double x, double
 static inline int32_t hmax(VI a) { return fold<int32_t, kF>(a, [](int32_t x, int32_t y) { return x > y ? x : y; }); }
 static inline int32_t hmin(VI a) { return fold<int32_t, kF>(a, [](int32_t x, int32_t y) { return x < y ? x : y; }); }
 
-}  // namespace nabla::ew::avx2
+}  // namespace nabla::simd::avx2
