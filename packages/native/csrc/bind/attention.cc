@@ -3,124 +3,24 @@
 // Raw Node-API callbacks, as bind/recurrent.cc: every array must be a typed array of exactly the
 // length its role needs, all float arrays of one dtype, the mask's every element in bounds, and no
 // output may overlap another array; anything else throws a TypeError naming the argument.
-#include <napi.h>
-
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <vector>
 
 #include "attention/attention.h"
+#include "bind/args.h"
 #include "bind/register.h"
 
 namespace nabla {
 namespace {
 
-class Args {
- public:
-  Args(napi_env env, napi_callback_info info, const char* fn, size_t n) : env_(env), fn_(fn), argv_(n) {
-    size_t argc = n;
-    napi_get_cb_info(env, info, &argc, argv_.data(), nullptr, nullptr);
-    if (argc < n) fail("expected %zu arguments (got %zu)", n, argc);
-  }
-
-  bool ok() const { return ok_; }
-
-  template <class... A>
-  void fail(const char* format, A... values) {
-    if (!ok_) return;
-    ok_ = false;
-    char what[200], msg[256];
-    std::snprintf(what, sizeof what, format, values...);
-    std::snprintf(msg, sizeof msg, "%s: %s", fn_, what);
-    napi_throw_type_error(env_, nullptr, msg);
-  }
-
-  double number(size_t i, const char* name) {
-    double d = 0;
-    if (ok_ && napi_get_value_double(env_, argv_[i], &d) != napi_ok) fail("%s must be a number", name);
-    return d;
-  }
-
-  int dim(size_t i, const char* name, int lo) {
-    const double d = number(i, name);
-    if (ok_ && (!(d >= lo && d <= 2147483647.0) || std::floor(d) != d))
-      fail("%s must be an integer >= %d (got %.17g)", name, lo, d);
-    return ok_ ? int(d) : 0;
-  }
-
-  bool flag(size_t i, const char* name) {
-    bool b = false;
-    if (ok_ && napi_get_value_bool(env_, argv_[i], &b) != napi_ok) fail("%s must be a boolean", name);
-    return b;
-  }
-
-  bool isNull(size_t i) {
-    napi_valuetype t = napi_undefined;
-    napi_typeof(env_, argv_[i], &t);
-    return t == napi_null || t == napi_undefined;
-  }
-
-  // The dtype of the float array at i: fixes the call's dtype; true for float32.
-  bool setDtype(size_t i, const char* name) {
-    bool is = false;
-    napi_typedarray_type t = napi_int8_array;
-    if (ok_) napi_is_typedarray(env_, argv_[i], &is);
-    if (is) napi_get_typedarray_info(env_, argv_[i], &t, nullptr, nullptr, nullptr, nullptr);
-    if (t != napi_float32_array && t != napi_float64_array) fail("%s must be a Float32Array or a Float64Array", name);
-    dtype_ = t;
-    return t == napi_float32_array;
-  }
-
-  // The float array of role `name` with `length` elements (any length when length < 0).
-  template <class T>
-  T* floats(size_t i, const char* name, ptrdiff_t length, bool output, size_t* got = nullptr) {
-    if (!ok_) return nullptr;
-    bool is = false;
-    napi_typedarray_type t = napi_int8_array;
-    void* data = nullptr;
-    size_t n = 0;
-    napi_value buffer;
-    size_t offset;
-    napi_is_typedarray(env_, argv_[i], &is);
-    if (is) napi_get_typedarray_info(env_, argv_[i], &t, &n, &data, &buffer, &offset);
-    if (!is || t != dtype_)
-      return fail("%s must be a %s", name, dtype_ == napi_float32_array ? "Float32Array" : "Float64Array"), nullptr;
-    if (length >= 0 && n != size_t(length)) return fail("%s must have %td elements (got %zu)", name, length, n), nullptr;
-    if (got) *got = n;
-    held_.push_back({name, static_cast<const char*>(data), n * sizeof(T), output});
-    return static_cast<T*>(data);
-  }
-
-  void checkOverlaps() {
-    for (const Held& o : held_) {
-      if (!ok_ || !o.output || o.bytes == 0) continue;
-      for (const Held& a : held_)
-        if (&a != &o && a.bytes > 0 && o.data < a.data + a.bytes && a.data < o.data + o.bytes)
-          return fail("%s overlaps %s", o.name, a.name);
-    }
-  }
-
- private:
-  struct Held {
-    const char* name;
-    const char* data;
-    size_t bytes;
-    bool output;
-  };
-  napi_env env_;
-  const char* fn_;
-  std::vector<napi_value> argv_;
-  bool ok_ = true;
-  napi_typedarray_type dtype_ = napi_float32_array;
-  std::vector<Held> held_;
-};
+using bind::Args;
 
 // B, H, L, S, D, Dv, scale, causal: the first eight arguments of both calls.
 attn::Problem problem(Args& a) {
   attn::Problem p{};
-  p.B = a.dim(0, "B", 1), p.H = a.dim(1, "H", 1), p.L = a.dim(2, "L", 1), p.S = a.dim(3, "S", 1);
-  p.D = a.dim(4, "D", 1), p.Dv = a.dim(5, "Dv", 1);
+  p.B = a.numberDim(0, "B", 1), p.H = a.numberDim(1, "H", 1);
+  p.L = a.numberDim(2, "L", 1), p.S = a.numberDim(3, "S", 1);
+  p.D = a.numberDim(4, "D", 1), p.Dv = a.numberDim(5, "Dv", 1);
   p.scale = a.number(6, "scale");
   p.causal = a.flag(7, "causal");
   if (a.ok() && !std::isfinite(p.scale)) a.fail("scale must be finite (got %g)", p.scale);
@@ -135,8 +35,8 @@ template <class T>
 bool mask(Args& a, size_t i, const attn::Problem& p, attn::Mask<T>* m) {
   if (a.isNull(i)) return false;
   size_t length = 0;
-  const T* data = a.floats<T>(i, "mask", -1, false, &length);
-  const double offset = a.dim(i + 1, "maskOffset", 0);
+  const T* data = a.floats<T>(i, "mask", -1, false, false, &length);
+  const double offset = a.numberDim(i + 1, "maskOffset", 0);
   const char* names[] = {"maskStrideB", "maskStrideH", "maskStrideL", "maskStrideS"};
   const int extents[] = {p.B, p.H, p.L, p.S};
   double lo = offset, hi = offset, s[4];
@@ -155,13 +55,13 @@ bool mask(Args& a, size_t i, const attn::Problem& p, attn::Mask<T>* m) {
 template <class T>
 void forwardAs(Args& a, const attn::Problem& p) {
   const ptrdiff_t n = ptrdiff_t(p.B) * p.H;
-  const T* q = a.floats<T>(8, "q", n * p.L * p.D, false);
-  const T* k = a.floats<T>(9, "k", n * p.S * p.D, false);
-  const T* v = a.floats<T>(10, "v", n * p.S * p.Dv, false);
+  const T* q = a.floats<T>(8, "q", n * p.L * p.D, false, false);
+  const T* k = a.floats<T>(9, "k", n * p.S * p.D, false, false);
+  const T* v = a.floats<T>(10, "v", n * p.S * p.Dv, false, false);
   attn::Mask<T> m{};
   const bool masked = mask<T>(a, 11, p, &m);
-  T* out = a.floats<T>(17, "out", n * p.L * p.Dv, true);
-  T* lse = a.floats<T>(18, "lse", n * p.L, true);
+  T* out = a.floats<T>(17, "out", n * p.L * p.Dv, false, true);
+  T* lse = a.floats<T>(18, "lse", n * p.L, false, true);
   a.checkOverlaps();
   if (a.ok()) attn::forward<T>(p, q, k, v, masked ? &m : nullptr, out, lse);
 }
@@ -179,17 +79,17 @@ napi_value Forward(napi_env env, napi_callback_info info) {
 template <class T>
 void backwardAs(Args& a, const attn::Problem& p) {
   const ptrdiff_t n = ptrdiff_t(p.B) * p.H;
-  const T* q = a.floats<T>(8, "q", n * p.L * p.D, false);
-  const T* k = a.floats<T>(9, "k", n * p.S * p.D, false);
-  const T* v = a.floats<T>(10, "v", n * p.S * p.Dv, false);
+  const T* q = a.floats<T>(8, "q", n * p.L * p.D, false, false);
+  const T* k = a.floats<T>(9, "k", n * p.S * p.D, false, false);
+  const T* v = a.floats<T>(10, "v", n * p.S * p.Dv, false, false);
   attn::Mask<T> m{};
   const bool masked = mask<T>(a, 11, p, &m);
-  const T* out = a.floats<T>(17, "out", n * p.L * p.Dv, false);
-  const T* lse = a.floats<T>(18, "lse", n * p.L, false);
-  const T* dout = a.floats<T>(19, "dout", n * p.L * p.Dv, false);
-  T* dq = a.floats<T>(20, "dq", n * p.L * p.D, true);
-  T* dk = a.floats<T>(21, "dk", n * p.S * p.D, true);
-  T* dv = a.floats<T>(22, "dv", n * p.S * p.Dv, true);
+  const T* out = a.floats<T>(17, "out", n * p.L * p.Dv, false, false);
+  const T* lse = a.floats<T>(18, "lse", n * p.L, false, false);
+  const T* dout = a.floats<T>(19, "dout", n * p.L * p.Dv, false, false);
+  T* dq = a.floats<T>(20, "dq", n * p.L * p.D, false, true);
+  T* dk = a.floats<T>(21, "dk", n * p.S * p.D, false, true);
+  T* dv = a.floats<T>(22, "dv", n * p.S * p.Dv, false, true);
   a.checkOverlaps();
   if (a.ok()) attn::backward<T>(p, q, k, v, masked ? &m : nullptr, out, lse, dout, dq, dk, dv);
 }
@@ -213,9 +113,9 @@ napi_value Gelu(napi_env env, napi_callback_info info) {
   auto run = [&](auto zero) {
     using T = decltype(zero);
     size_t n = 0;
-    const T* x = a.floats<T>(1, "x", -1, false, &n);
-    T* y = a.floats<T>(2, "y", ptrdiff_t(n), true);
-    T* dy = a.floats<T>(3, "dy", ptrdiff_t(n), true);
+    const T* x = a.floats<T>(1, "x", -1, false, false, &n);
+    T* y = a.floats<T>(2, "y", ptrdiff_t(n), false, true);
+    T* dy = a.floats<T>(3, "dy", ptrdiff_t(n), false, true);
     a.checkOverlaps();
     if (a.ok()) attn::gelu<T>(tanhForm, x, y, dy, ptrdiff_t(n));
   };
@@ -228,7 +128,7 @@ napi_value Gelu(napi_env env, napi_callback_info info) {
 template <class T>
 const T* rowsOf(Args& a, size_t xi, int n, int* rows) {
   size_t length = 0;
-  const T* x = a.floats<T>(xi, "x", -1, false, &length);
+  const T* x = a.floats<T>(xi, "x", -1, false, false, &length);
   if (a.ok() && length % size_t(n) != 0) a.fail("x has %zu elements, not a multiple of n = %d", length, n);
   if (a.ok() && length / n > 2147483647u) a.fail("x has too many rows (%zu)", length / n);
   *rows = int(length / n);
@@ -238,7 +138,7 @@ const T* rowsOf(Args& a, size_t xi, int n, int* rows) {
 // transformerLayerNorm(n, eps, x, w, b, y, mean, rstd)
 napi_value LayerNorm(napi_env env, napi_callback_info info) {
   Args a(env, info, "transformerLayerNorm", 8);
-  const int n = a.dim(0, "n", 1);
+  const int n = a.numberDim(0, "n", 1);
   const double eps = a.number(1, "eps");
   if (a.ok() && !(eps >= 0 && std::isfinite(eps))) a.fail("eps must be a finite number >= 0 (got %g)", eps);
   if (!a.ok()) return nullptr;
@@ -246,11 +146,11 @@ napi_value LayerNorm(napi_env env, napi_callback_info info) {
     using T = decltype(zero);
     int rows = 0;
     const T* x = rowsOf<T>(a, 2, n, &rows);
-    const T* w = a.isNull(3) ? nullptr : a.floats<T>(3, "w", n, false);
-    const T* b = a.isNull(4) ? nullptr : a.floats<T>(4, "b", n, false);
-    T* y = a.floats<T>(5, "y", ptrdiff_t(rows) * n, true);
-    T* mean = a.floats<T>(6, "mean", rows, true);
-    T* rstd = a.floats<T>(7, "rstd", rows, true);
+    const T* w = a.isNull(3) ? nullptr : a.floats<T>(3, "w", n, false, false);
+    const T* b = a.isNull(4) ? nullptr : a.floats<T>(4, "b", n, false, false);
+    T* y = a.floats<T>(5, "y", ptrdiff_t(rows) * n, false, true);
+    T* mean = a.floats<T>(6, "mean", rows, false, true);
+    T* rstd = a.floats<T>(7, "rstd", rows, false, true);
     a.checkOverlaps();
     if (a.ok()) attn::layerNorm<T>(rows, n, T(eps), x, w, b, y, mean, rstd);
   };
@@ -262,19 +162,19 @@ napi_value LayerNorm(napi_env env, napi_callback_info info) {
 // transformerLayerNormBackward(n, x, w, mean, rstd, g, dx, dw, db)
 napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
   Args a(env, info, "transformerLayerNormBackward", 9);
-  const int n = a.dim(0, "n", 1);
+  const int n = a.numberDim(0, "n", 1);
   if (!a.ok()) return nullptr;
   auto run = [&](auto zero) {
     using T = decltype(zero);
     int rows = 0;
     const T* x = rowsOf<T>(a, 1, n, &rows);
-    const T* w = a.isNull(2) ? nullptr : a.floats<T>(2, "w", n, false);
-    const T* mean = a.floats<T>(3, "mean", rows, false);
-    const T* rstd = a.floats<T>(4, "rstd", rows, false);
-    const T* g = a.floats<T>(5, "g", ptrdiff_t(rows) * n, false);
-    T* dx = a.floats<T>(6, "dx", ptrdiff_t(rows) * n, true);
-    T* dw = a.isNull(7) ? nullptr : a.floats<T>(7, "dw", n, true);
-    T* db = a.isNull(8) ? nullptr : a.floats<T>(8, "db", n, true);
+    const T* w = a.isNull(2) ? nullptr : a.floats<T>(2, "w", n, false, false);
+    const T* mean = a.floats<T>(3, "mean", rows, false, false);
+    const T* rstd = a.floats<T>(4, "rstd", rows, false, false);
+    const T* g = a.floats<T>(5, "g", ptrdiff_t(rows) * n, false, false);
+    T* dx = a.floats<T>(6, "dx", ptrdiff_t(rows) * n, false, true);
+    T* dw = a.isNull(7) ? nullptr : a.floats<T>(7, "dw", n, false, true);
+    T* db = a.isNull(8) ? nullptr : a.floats<T>(8, "db", n, false, true);
     a.checkOverlaps();
     if (a.ok()) attn::layerNormBackward<T>(rows, n, x, w, mean, rstd, g, dx, dw, db);
   };
@@ -292,20 +192,13 @@ napi_value Isa(napi_env env, napi_callback_info) {
 }  // namespace
 
 void registerAttention(Napi::Env env, Napi::Object exports) {
-  const struct {
-    const char* name;
-    napi_callback cb;
-  } fns[] = {{"attentionForward", Forward},
-             {"attentionBackward", Backward},
-             {"attentionIsa", Isa},
-             {"transformerGelu", Gelu},
-             {"transformerLayerNorm", LayerNorm},
-             {"transformerLayerNormBackward", LayerNormBackward}};
-  for (const auto& f : fns) {
-    napi_value v;
-    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v);
-    exports.Set(f.name, Napi::Value(env, v));
-  }
+  bind::exportAll(env, exports,
+                  {{"attentionForward", Forward},
+                   {"attentionBackward", Backward},
+                   {"attentionIsa", Isa},
+                   {"transformerGelu", Gelu},
+                   {"transformerLayerNorm", LayerNorm},
+                   {"transformerLayerNormBackward", LayerNormBackward}});
 }
 
 }  // namespace nabla

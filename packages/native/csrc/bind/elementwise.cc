@@ -7,6 +7,7 @@
 // buffers' lengths.
 #include <cstring>
 
+#include "bind/args.h"
 #include "bind/register.h"
 #include "elementwise/drivers.h"
 #include "elementwise/kernels.h"
@@ -14,12 +15,8 @@
 namespace nabla {
 namespace {
 
+using bind::throwTypeError;
 using ew::Err;
-
-napi_value fail(napi_env env, const char* msg) {
-  napi_throw_type_error(env, nullptr, msg);
-  return nullptr;
-}
 
 // One call: an op code (if the function takes one), nBufs ArrayBuffers (inputs, then out) and
 // the layout's ArrayBuffer (Int32 words).
@@ -30,20 +27,21 @@ napi_value call(napi_env env, napi_callback_info info, const char* fn, bool hasO
   size_t argc = 6;
   const size_t want = size_t(hasOp + nBufs + 1);
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  Err err;
-  if (argc < want) return fail(env, (err.fail("%s: expected %zu arguments, got %zu", fn, want, argc), err.msg));
+  if (argc < want) return bind::fail(env, fn, "expected %zu arguments, got %zu", want, argc), nullptr;
   int op = 0;
   if (hasOp && napi_get_value_int32(env, argv[0], &op) != napi_ok)
-    return fail(env, (err.fail("%s: op must be a number", fn), err.msg));
+    return bind::fail(env, fn, "op must be a number"), nullptr;
   ew::Buffer bufs[ew::kMaxOperands + 1];
   for (int j = 0; j <= nBufs; j++) {
     size_t bytes;
     if (napi_get_arraybuffer_info(env, argv[hasOp + j], &bufs[j].data, &bytes) != napi_ok)
-      return fail(env, (err.fail("%s: argument %d must be an ArrayBuffer", fn, hasOp + j + 1), err.msg));
+      return bind::fail(env, fn, "argument %d must be an ArrayBuffer", hasOp + j + 1), nullptr;
     bufs[j].bytes = int64_t(bytes);
   }
   const ew::Buffer& layout = bufs[nBufs];
-  if (!run(op, bufs, static_cast<const int32_t*>(layout.data), layout.bytes / 4, err)) return fail(env, err.msg);
+  Err err;
+  if (!run(op, bufs, static_cast<const int32_t*>(layout.data), layout.bytes / 4, err))
+    return throwTypeError(env, err.msg);
   return nullptr;
 }
 
@@ -76,13 +74,13 @@ napi_value SetIsa(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   const char* usage = "setElementwiseIsa: name must be \"avx512\", \"avx2\", \"scalar\" or \"auto\"";
   if (argc < 1 || napi_get_value_string_utf8(env, argv[0], name, sizeof name, nullptr) != napi_ok)
-    return fail(env, usage);
+    return throwTypeError(env, usage);
   Isa isa;
   if (std::strcmp(name, "avx512") == 0) isa = Isa::Avx512;
   else if (std::strcmp(name, "avx2") == 0) isa = Isa::Avx2;
   else if (std::strcmp(name, "scalar") == 0) isa = Isa::Scalar;
   else if (std::strcmp(name, "auto") == 0) isa = detectIsa();
-  else return fail(env, usage);
+  else return throwTypeError(env, usage);
   napi_value result;
   napi_get_boolean(env, ew::setIsa(isa), &result);
   return result;
@@ -98,17 +96,14 @@ napi_value ActiveIsa(napi_env env, napi_callback_info) {
 }  // namespace
 
 void registerElementwise(Napi::Env env, Napi::Object exports) {
-  const struct {
-    const char* name;
-    napi_callback fn;
-  } fns[] = {{"unary", Unary},   {"binary", Binary}, {"where", Where},
-             {"reduce", Reduce}, {"copy", Copy},     {"setElementwiseIsa", SetIsa},
-             {"elementwiseIsa", ActiveIsa}};
-  for (const auto& f : fns) {
-    napi_value v;
-    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.fn, nullptr, &v);
-    napi_set_named_property(env, exports, f.name, v);
-  }
+  bind::exportAll(env, exports,
+                  {{"unary", Unary},
+                   {"binary", Binary},
+                   {"where", Where},
+                   {"reduce", Reduce},
+                   {"copy", Copy},
+                   {"setElementwiseIsa", SetIsa},
+                   {"elementwiseIsa", ActiveIsa}});
 }
 
 }  // namespace nabla

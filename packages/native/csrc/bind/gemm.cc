@@ -9,6 +9,7 @@
 #include <memory>
 #include <string_view>
 
+#include "bind/args.h"
 #include "bind/register.h"
 #include "gemm/gemm.h"
 #include "pool.h"
@@ -23,58 +24,23 @@ struct Array {
   size_t length;
 };
 
-bool fail(napi_env env, const char* fn, const char* what) {
-  char msg[256];
-  std::snprintf(msg, sizeof msg, "%s: %s", fn, what);
-  napi_throw_type_error(env, nullptr, msg);
-  return false;
-}
-
-bool fail(napi_env env, const char* fn, const char* what, double value) {
-  char msg[256];
-  std::snprintf(msg, sizeof msg, "%s: %s (got %.17g)", fn, what, value);
-  napi_throw_type_error(env, nullptr, msg);
-  return false;
-}
+using bind::fail;
+using bind::getBool;
+using bind::isUndefined;
 
 bool getArray(napi_env env, const char* fn, const char* name, napi_value v, Array* out) {
-  // napi_invalid_arg when v is not a typed array
-  if (napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, nullptr, nullptr) == napi_ok &&
-      (out->type == napi_float32_array || out->type == napi_float64_array))
-    return true;
-  char what[64];
-  std::snprintf(what, sizeof what, "%s must be a Float32Array or a Float64Array", name);
-  return fail(env, fn, what);
+  return bind::getFloatArray(env, fn, name, v, &out->type, &out->data, &out->length);
 }
 
 // An integer argument in [lo, hi].
 bool getInt(napi_env env, const char* fn, const char* name, napi_value v, double lo, double hi,
             int64_t* out) {
-  double d;
-  char what[96];
-  if (napi_get_value_double(env, v, &d) != napi_ok) {
-    std::snprintf(what, sizeof what, "%s must be a number", name);
-    return fail(env, fn, what);
-  }
-  if (!(d >= lo && d <= hi) || std::floor(d) != d) {
-    std::snprintf(what, sizeof what, "%s must be an integer in [%.0f, %.0f]", name, lo, hi);
-    return fail(env, fn, what, d);
-  }
+  double d = 0;
+  if (!bind::getNumber(env, fn, name, v, &d)) return false;
+  if (!(d >= lo && d <= hi) || std::floor(d) != d)
+    return fail(env, fn, "%s must be an integer in [%.0f, %.0f] (got %.17g)", name, lo, hi, d);
   *out = static_cast<int64_t>(d);
   return true;
-}
-
-bool isUndefined(napi_env env, napi_value v) {
-  napi_valuetype t;
-  napi_typeof(env, v, &t);
-  return t == napi_undefined;
-}
-
-bool getBool(napi_env env, const char* fn, const char* name, napi_value v, bool* out) {
-  if (napi_get_value_bool(env, v, out) == napi_ok) return true;
-  char what[64];
-  std::snprintf(what, sizeof what, "%s must be a boolean", name);
-  return fail(env, fn, what);
 }
 
 constexpr double kMaxDim = 2147483647.0;       // m, n, k are ints in the kernels
@@ -95,10 +61,8 @@ Span span(int64_t off, int64_t rows, int64_t s0, int64_t cols, int64_t s1) {
 
 bool inBounds(napi_env env, const char* fn, const char* name, const Array& a, Span s) {
   if (s.lo >= 0 && s.hi < static_cast<int64_t>(a.length)) return true;
-  char what[160];
-  std::snprintf(what, sizeof what, "%s is read at elements %lld..%lld, outside its length %zu", name,
-                static_cast<long long>(s.lo), static_cast<long long>(s.hi), a.length);
-  return fail(env, fn, what);
+  return fail(env, fn, "%s is read at elements %lld..%lld, outside its length %zu", name,
+              static_cast<long long>(s.lo), static_cast<long long>(s.hi), a.length);
 }
 
 // Whether the bytes C writes meet the bytes X reads.
@@ -133,16 +97,14 @@ const char* typeName(napi_typedarray_type t) {
 
 bool sameType(napi_env env, const char* fn, const Array& a, const Array& b, const Array& c) {
   if (a.type == b.type && b.type == c.type) return true;
-  char what[160];
-  std::snprintf(what, sizeof what, "a, b and c must have one dtype (got %s, %s, %s)", typeName(a.type),
-                typeName(b.type), typeName(c.type));
-  return fail(env, fn, what);
+  return fail(env, fn, "a, b and c must have one dtype (got %s, %s, %s)", typeName(a.type), typeName(b.type),
+              typeName(c.type));
 }
 
 // C's rows must not overlap each other (threads write them at once), nor A or B.
 bool checkC(napi_env env, const char* fn, const Array& c, int64_t cOff, int64_t ldc, int64_t m, int64_t n,
             const Strided& a, Span as, const Strided* b, Span bs, Span* cs) {
-  if (m > 1 && ldc < n) return fail(env, fn, "ldc must be at least n", static_cast<double>(ldc));
+  if (m > 1 && ldc < n) return fail(env, fn, "ldc must be at least n (got %.17g)", static_cast<double>(ldc));
   *cs = span(cOff, m, ldc, n, 1);
   if (!inBounds(env, fn, "c", c, *cs)) return false;
   const size_t size = c.type == napi_float32_array ? 4 : 8;
@@ -164,7 +126,7 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   size_t argc = 15;
   napi_value args[15];
   napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
-  if (argc < 15) return fail(env, fn, "expected 15 arguments", static_cast<double>(argc)), nullptr;
+  if (argc < 15) return fail(env, fn, "expected 15 arguments (got %.17g)", static_cast<double>(argc)), nullptr;
   Strided a, b;
   Array c;
   int64_t cOff, ldc, m, n, k;
@@ -213,7 +175,7 @@ napi_value PackB(napi_env env, napi_callback_info info) {
   size_t argc = 6;
   napi_value args[6];
   napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
-  if (argc < 6) return fail(env, fn, "expected 6 arguments", static_cast<double>(argc)), nullptr;
+  if (argc < 6) return fail(env, fn, "expected 6 arguments (got %.17g)", static_cast<double>(argc)), nullptr;
   Strided b;
   int64_t k, n;
   if (!getStrided(env, fn, "b", args, &b) || !getInt(env, fn, "k", args[4], 0, kMaxDim, &k) ||
@@ -255,7 +217,8 @@ napi_value GemmPacked(napi_env env, napi_callback_info info) {
   size_t argc = 12;
   napi_value args[12];
   napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
-  if (argc < 10) return fail(env, fn, "expected 10 or 12 arguments", static_cast<double>(argc)), nullptr;
+  if (argc < 10)
+    return fail(env, fn, "expected 10 or 12 arguments (got %.17g)", static_cast<double>(argc)), nullptr;
   Strided a;
   Array c;
   int64_t cOff, ldc, m;
@@ -276,7 +239,8 @@ napi_value GemmPacked(napi_env env, napi_callback_info info) {
       (!getInt(env, fn, "n0", args[10], 0, static_cast<double>(n), &n0) ||
        !getInt(env, fn, "n1", args[11], static_cast<double>(n0), static_cast<double>(n), &n1)))
     return nullptr;
-  if (n0 % width != 0 && n0 != n1) return fail(env, fn, "n0 must be a multiple of the panel width", double(n0)), nullptr;
+  if (n0 % width != 0 && n0 != n1)
+    return fail(env, fn, "n0 must be a multiple of the panel width (got %.17g)", double(n0)), nullptr;
   if (m == 0 || n1 == n0) return nullptr;
   Span as = kEmpty, cs;
   if (k > 0 && !inBounds(env, fn, "a", a.array, as = span(a.off, m, a.s0, k, a.s1))) return nullptr;
@@ -294,7 +258,7 @@ napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value arg;
   napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr);
-  int64_t n;
+  int64_t n = 0;
   if (argc < 1 || !getInt(env, "setNumThreads", "n", arg, 0, 1024, &n)) return nullptr;
   pool::setNumThreads(static_cast<int>(n));
   return nullptr;
@@ -331,21 +295,14 @@ napi_value GemmIsa(napi_env env, napi_callback_info) {
 }  // namespace
 
 void registerGemm(Napi::Env env, Napi::Object exports) {
-  const struct {
-    const char* name;
-    napi_callback cb;
-  } fns[] = {{"gemm", Gemm},
-             {"packB", PackB},
-             {"gemmPacked", GemmPacked},
-             {"setNumThreads", SetNumThreads},
-             {"numThreads", NumThreads},
-             {"setGemmIsa", SetGemmIsa},
-             {"gemmIsa", GemmIsa}};
-  for (const auto& f : fns) {
-    napi_value v;
-    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v);
-    exports.Set(f.name, Napi::Value(env, v));
-  }
+  bind::exportAll(env, exports,
+                  {{"gemm", Gemm},
+                   {"packB", PackB},
+                   {"gemmPacked", GemmPacked},
+                   {"setNumThreads", SetNumThreads},
+                   {"numThreads", NumThreads},
+                   {"setGemmIsa", SetGemmIsa},
+                   {"gemmIsa", GemmIsa}});
 }
 
 }  // namespace nabla

@@ -2,11 +2,9 @@
 // Raw Node-API callbacks, as bind/gemm.cc. Every array must be a typed array of exactly the
 // length its role needs, all float arrays of one dtype, and no output may overlap another array:
 // anything else throws a TypeError naming the argument before a single element is touched.
-#include <cmath>
-#include <cstdio>
 #include <cstring>
-#include <vector>
 
+#include "bind/args.h"
 #include "bind/register.h"
 #include "recurrent/recurrent.h"
 
@@ -15,150 +13,32 @@ namespace {
 
 using rec::Kind;
 
-// Parses the arguments of one call, remembering every array for the overlap check.
-class Args {
- public:
-  Args(napi_env env, napi_callback_info info, const char* fn, size_t expected) : env_(env), fn_(fn) {
-    argc_ = expected;
-    argv_.resize(expected);
-    napi_get_cb_info(env, info, &argc_, argv_.data(), nullptr, nullptr);
-    if (argc_ < expected) fail("expected %zu arguments (got %zu)", expected, argc_);
+using bind::Args;
+
+Kind kind(Args& a, size_t i) {
+  char s[16] = "";
+  size_t len = 0;
+  if (a.ok() && napi_get_value_string_utf8(a.env(), a[i], s, sizeof s, &len) == napi_ok) {
+    const char* names[] = {"LSTM", "GRU", "RNN_TANH", "RNN_RELU"};
+    for (int k = 0; k < 4; ++k)
+      if (std::strcmp(s, names[k]) == 0) return static_cast<Kind>(k);
   }
+  a.fail("kind must be \"LSTM\", \"GRU\", \"RNN_TANH\" or \"RNN_RELU\"");
+  return Kind::Lstm;
+}
 
-  bool ok() const { return ok_; }
-  napi_value operator[](size_t i) const { return argv_[i]; }
-
-  template <class... A>
-  void fail(const char* format, A... values) {
-    if (!ok_) return;
-    ok_ = false;
-    char what[200], msg[256];
-    std::snprintf(what, sizeof what, format, values...);
-    std::snprintf(msg, sizeof msg, "%s: %s", fn_, what);
-    napi_throw_type_error(env_, nullptr, msg);
-  }
-
-  Kind kind(size_t i) {
-    char s[16] = "";
-    size_t len = 0;
-    if (ok_ && napi_get_value_string_utf8(env_, argv_[i], s, sizeof s, &len) == napi_ok) {
-      const char* names[] = {"LSTM", "GRU", "RNN_TANH", "RNN_RELU"};
-      for (int k = 0; k < 4; ++k)
-        if (std::strcmp(s, names[k]) == 0) return static_cast<Kind>(k);
-    }
-    fail("kind must be \"LSTM\", \"GRU\", \"RNN_TANH\" or \"RNN_RELU\"");
-    return Kind::Lstm;
-  }
-
-  int dim(size_t i, const char* name, int lo) {
-    double d = 0;
-    if (ok_ && (napi_get_value_double(env_, argv_[i], &d) != napi_ok || !(d >= lo && d <= 2147483647.0) ||
-                std::floor(d) != d))
-      fail("%s must be an integer >= %d (got %.17g)", name, lo, d);
-    return ok_ ? static_cast<int>(d) : 0;
-  }
-
-  bool flag(size_t i, const char* name) {
-    bool b = false;
-    if (ok_ && napi_get_value_bool(env_, argv_[i], &b) != napi_ok) fail("%s must be a boolean", name);
-    return b;
-  }
-
-  bool isNull(size_t i) {
-    napi_valuetype t = napi_undefined;
-    napi_typeof(env_, argv_[i], &t);
-    return t == napi_null || t == napi_undefined;
-  }
-
-  // lengths: null, or an Int32Array of B values in [0, T].
-  const int32_t* lengths(size_t i, int T, int B) {
-    if (!ok_ || isNull(i)) return nullptr;
-    size_t length = 0;
-    void* data = typed(i, "lengths", napi_int32_array, "an Int32Array", &length);
-    if (!ok_) return nullptr;
-    if (length != size_t(B)) return fail("lengths must have B = %d elements (got %zu)", B, length), nullptr;
-    const int32_t* l = static_cast<const int32_t*>(data);
-    for (int b = 0; b < B; ++b)
-      if (l[b] < 0 || l[b] > T)
-        return fail("lengths[%d] must be in [0, T = %d] (got %d)", b, T, l[b]), nullptr;
-    return l;
-  }
-
-  // The float array of role `name`: exactly `length` elements of the call's dtype (set by the
-  // first one read), or null when `optional` and null/undefined was passed.
-  template <class T>
-  T* floats(size_t i, const char* name, size_t length, bool optional, bool output) {
-    if (!ok_) return nullptr;
-    if (isNull(i)) {
-      if (!optional) fail("%s must be a %s", name, dtypeName());
-      return nullptr;
-    }
-    size_t got = 0;
-    void* data = typed(i, name, dtype_, dtype_ == napi_float32_array ? "a Float32Array" : "a Float64Array",
-                       &got);
-    if (ok_ && got != length) fail("%s must have %zu elements (got %zu)", name, length, got);
-    if (!ok_) return nullptr;
-    arrays_.push_back({name, static_cast<const char*>(data), got * sizeof(T), output});
-    return static_cast<T*>(data);
-  }
-
-  // A float array of role `name` that must be null (it has no meaning for this kind).
-  void none(size_t i, const char* name, const char* why) {
-    if (ok_ && !isNull(i)) fail("%s must be null %s", name, why);
-  }
-
-  // The dtype of the float array at i (it must be one): fixes the dtype of the call.
-  bool setDtype(size_t i, const char* name) {
-    if (!ok_) return false;
-    bool is = false;
-    napi_typedarray_type t = napi_int8_array;
-    napi_is_typedarray(env_, argv_[i], &is);
-    if (is) napi_get_typedarray_info(env_, argv_[i], &t, nullptr, nullptr, nullptr, nullptr);
-    if (t != napi_float32_array && t != napi_float64_array)
-      return fail("%s must be a Float32Array or a Float64Array", name), false;
-    dtype_ = t;
-    return t == napi_float32_array;
-  }
-
-  // No output may share a byte with any other array.
-  void checkOverlaps() {
-    for (const Held& o : arrays_) {
-      if (!ok_ || !o.output || o.bytes == 0) continue;
-      for (const Held& a : arrays_)
-        if (&a != &o && a.bytes > 0 && o.data < a.data + a.bytes && a.data < o.data + o.bytes)
-          return fail("%s overlaps %s", o.name, a.name);
-    }
-  }
-
- private:
-  void* typed(size_t i, const char* name, napi_typedarray_type want, const char* wantName, size_t* length) {
-    bool is = false;
-    napi_typedarray_type t = napi_int8_array;
-    void* data = nullptr;
-    napi_value buffer;
-    size_t offset;
-    napi_is_typedarray(env_, argv_[i], &is);
-    if (is) napi_get_typedarray_info(env_, argv_[i], &t, length, &data, &buffer, &offset);
-    if (!is || t != want) fail("%s must be %s", name, wantName);
-    return data;
-  }
-
-  const char* dtypeName() const { return dtype_ == napi_float32_array ? "Float32Array" : "Float64Array"; }
-
-  struct Held {
-    const char* name;
-    const char* data;
-    size_t bytes;
-    bool output;
-  };
-  napi_env env_;
-  const char* fn_;
-  size_t argc_ = 0;
-  std::vector<napi_value> argv_;
-  bool ok_ = true;
-  napi_typedarray_type dtype_ = napi_float32_array;
-  std::vector<Held> arrays_;
-};
+// lengths: null, or an Int32Array of B values in [0, T].
+const int32_t* lengths(Args& a, size_t i, int T, int B) {
+  if (!a.ok() || a.isNull(i)) return nullptr;
+  size_t length = 0;
+  void* data = a.typed(i, "lengths", napi_int32_array, "an Int32Array", &length);
+  if (!a.ok()) return nullptr;
+  if (length != size_t(B)) return a.fail("lengths must have B = %d elements (got %zu)", B, length), nullptr;
+  const int32_t* l = static_cast<const int32_t*>(data);
+  for (int b = 0; b < B; ++b)
+    if (l[b] < 0 || l[b] > T) return a.fail("lengths[%d] must be in [0, T = %d] (got %d)", b, T, l[b]), nullptr;
+  return l;
+}
 
 // kind, T, B, I, H, reverse, lengths: the first seven arguments of forward and backward.
 struct Sizes {
@@ -169,7 +49,7 @@ struct Sizes {
 
 bool sizes(Args& a, Sizes* s) {
   rec::Shape& S = s->shape;
-  S.kind = a.kind(0);
+  S.kind = kind(a, 0);
   S.T = a.dim(1, "T", 0), S.B = a.dim(2, "B", 1), S.I = a.dim(3, "I", 0), S.H = a.dim(4, "H", 1);
   S.reverse = a.flag(5, "reverse");
   if (!a.ok()) return false;
@@ -179,7 +59,7 @@ bool sizes(Args& a, Sizes* s) {
   if (T * B > limit || B * GH > limit || B * I > limit || GH * S.H > limit || GH * I > limit ||
       T * B * I > 9e15)
     return a.fail("sizes too large: T = %d, B = %d, I = %d, H = %d", S.T, S.B, S.I, S.H), false;
-  S.lengths = a.lengths(6, S.T, S.B);
+  S.lengths = lengths(a, 6, S.T, S.B);
   s->bh = size_t(S.B) * S.H;
   s->steps = size_t(S.T) * s->bh;
   s->saved = rec::savedLayout(S.kind, S.T, S.B, S.H).total;
@@ -262,28 +142,21 @@ napi_value Backward(napi_env env, napi_callback_info info) {
 napi_value SavedLength(napi_env env, napi_callback_info info) {
   Args a(env, info, "recurrentSavedLength", 4);
   if (!a.ok()) return nullptr;
-  const Kind kind = a.kind(0);
+  const Kind k = kind(a, 0);
   const int T = a.dim(1, "T", 0), B = a.dim(2, "B", 1), H = a.dim(3, "H", 1);
   if (!a.ok()) return nullptr;
   napi_value out;
-  napi_create_double(env, double(rec::savedLayout(kind, T, B, H).total), &out);
+  napi_create_double(env, double(rec::savedLayout(k, T, B, H).total), &out);
   return out;
 }
 
 }  // namespace
 
 void registerRecurrent(Napi::Env env, Napi::Object exports) {
-  const struct {
-    const char* name;
-    napi_callback cb;
-  } fns[] = {{"recurrentForward", Forward},
-             {"recurrentBackward", Backward},
-             {"recurrentSavedLength", SavedLength}};
-  for (const auto& f : fns) {
-    napi_value v;
-    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v);
-    exports.Set(f.name, Napi::Value(env, v));
-  }
+  bind::exportAll(env, exports,
+                  {{"recurrentForward", Forward},
+                   {"recurrentBackward", Backward},
+                   {"recurrentSavedLength", SavedLength}});
 }
 
 }  // namespace nabla
