@@ -1,8 +1,9 @@
 // Vector unary kernels: one loop shape (full vectors, then one masked partial vector) per op
-// and dtype. float32 transcendentals run in double (math.h) and round once; float64
+// and dtype. float32 transcendentals run in double (simd/math.h) and round once; float64
 // transcendentals stay with the scalar kernels (the C library, correctly rounded or within 1 ulp).
 #pragma once
-#include "elementwise/simd/math.h"
+#include "elementwise/simd/common.h"
+#include "simd/math.h"
 
 namespace nabla::ew::NABLA_ISA {
 

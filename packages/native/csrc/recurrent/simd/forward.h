@@ -4,7 +4,7 @@
 #pragma once
 
 #include "recurrent/kernels.h"
-#include "recurrent/simd/math.h"
+#include "simd/math.h"
 #include "recurrent/simd/product.h"
 
 namespace nabla::rec::NABLA_ISA {
@@ -26,11 +26,11 @@ static inline void forwardCell(const ForwardStep<T>& s, const T* rec, int U, int
       if (s.bx) pre[q] = pre[q] + loadm(s.bx + q * H + j, m);
     }
     // c_t = f c_{t-1} + i g, h_t = o tanh(c_t)
-    const V i = sigmoid(pre[0]), f = sigmoid(pre[1]), gg = tanh(pre[2]), o = sigmoid(pre[3]);
+    const V i = fastSigmoid(pre[0]), f = fastSigmoid(pre[1]), gg = fastTanh(pre[2]), o = fastSigmoid(pre[3]);
     storem(g, i, m), storem(g + H, f, m), storem(g + 2 * H, gg, m), storem(g + 3 * H, o, m);
     const V cp = loadm(s.cprev + k, m);
     const V c = valid ? fma(f, cp, i * gg) : cp;
-    const V tc = tanh(c);
+    const V tc = fastTanh(c);
     storem(s.cnext + k, c, m);
     storem(s.tc + k, tc, m);
     h = o * tc;
@@ -43,14 +43,14 @@ static inline void forwardCell(const ForwardStep<T>& s, const T* rec, int U, int
       if (s.bh) hh[q] = hh[q] + loadm(s.bh + q * H + j, m);
     }
     // r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r h_n), h_t = (1 - z) n + z h_{t-1}
-    const V r = sigmoid(x[0] + hh[0]), z = sigmoid(x[1] + hh[1]), n = tanh(fma(r, hh[2], x[2]));
+    const V r = fastSigmoid(x[0] + hh[0]), z = fastSigmoid(x[1] + hh[1]), n = fastTanh(fma(r, hh[2], x[2]));
     storem(g, r, m), storem(g + H, z, m), storem(g + 2 * H, n, m);
     storem(s.hnew + k, hh[2], m);
     h = (one - z) * n + z * hp;
   } else {
     V v = loadm(g, m) + load(rec);
     if (s.bx) v = v + loadm(s.bx + j, m);
-    h = K == Kind::RnnTanh ? tanh(v) : max(zero, v);  // NaN stays NaN, as torch.relu
+    h = K == Kind::RnnTanh ? fastTanh(v) : max(zero, v);  // NaN stays NaN, as torch.relu
     storem(g, h, m);
   }
   storem(s.hnext + k, valid ? h : hp, m);
