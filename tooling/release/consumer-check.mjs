@@ -167,7 +167,10 @@ check("(a) the README's first example with @nablajs/tensor alone", () => {
   return typecheckAndRun(dir, "core-alone.ts", saidOnceNativeMissing);
 });
 check("(e) @nablajs/nn and @nablajs/losses alone train a model", () => {
-  const dir = project("core", [...core, "@nablajs/nn", "@nablajs/losses"].map(tgz), { compile: false });
+  // Its own project, so that (a)'s keeps only the core (and --reuse finds each as it was).
+  const dir = project("nn-losses", [...core, "@nablajs/nn", "@nablajs/losses"].map(tgz), {
+    compile: false,
+  });
   const installed = readdirSync(join(dir, "node_modules", "@nablajs")).sort();
   if (installed.join() !== "losses,native,nn,tensor") throw new Error(`installed ${installed}`);
   return typecheckAndRun(dir, "nn-losses-alone.ts");
@@ -225,7 +228,9 @@ function runInChromium(dir, csp) {
       page.on("pageerror", (e) => errors.push(e.message));
       page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
       await page.goto("http://127.0.0.1:" + server.address().port + "/");
-      await page.waitForSelector("body[data-result]", { timeout: 60000 }).catch(() => {});
+      // "attached": the default waits for the element to be visible, and an empty <body> never is
+      // (each check then sat out the whole timeout).
+      await page.waitForSelector("body[data-result]", { state: "attached", timeout: 60000 }).catch(() => {});
       const result = await page.evaluate(() => document.body.dataset.result ?? null);
       console.log(JSON.stringify({ result: result && JSON.parse(result), errors, warnings }));
       await browser.close(); server.close();
@@ -235,7 +240,8 @@ function runInChromium(dir, csp) {
     stdio: "pipe",
   });
   const { result, errors, warnings } = JSON.parse(out.toString().trim().split("\n").pop());
-  if (errors.length > 0 || result === null) throw new Error(`page errors: ${errors.join("; ")}`);
+  if (errors.length > 0) throw new Error(`page errors: ${errors.join("; ")}`);
+  if (result === null) throw new Error("the page left no result within 60 s");
   return { result, warnings };
 }
 
