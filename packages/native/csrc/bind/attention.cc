@@ -52,18 +52,34 @@ bool mask(Args& a, size_t i, const attn::Problem& p, attn::Mask<T>* m) {
   return true;
 }
 
+// q, k, v and the mask: arguments 8 to 16 of both calls.
+template <class T>
+struct Inputs {
+  const T *q, *k, *v;
+  attn::Mask<T> m;
+  bool masked;
+  const attn::Mask<T>* mask() const { return masked ? &m : nullptr; }
+};
+
+template <class T>
+Inputs<T> inputs(Args& a, const attn::Problem& p) {
+  const ptrdiff_t n = ptrdiff_t(p.B) * p.H;
+  Inputs<T> in{};
+  in.q = a.floats<T>(8, "q", n * p.L * p.D, false, false);
+  in.k = a.floats<T>(9, "k", n * p.S * p.D, false, false);
+  in.v = a.floats<T>(10, "v", n * p.S * p.Dv, false, false);
+  in.masked = mask<T>(a, 11, p, &in.m);
+  return in;
+}
+
 template <class T>
 void forwardAs(Args& a, const attn::Problem& p) {
   const ptrdiff_t n = ptrdiff_t(p.B) * p.H;
-  const T* q = a.floats<T>(8, "q", n * p.L * p.D, false, false);
-  const T* k = a.floats<T>(9, "k", n * p.S * p.D, false, false);
-  const T* v = a.floats<T>(10, "v", n * p.S * p.Dv, false, false);
-  attn::Mask<T> m{};
-  const bool masked = mask<T>(a, 11, p, &m);
+  const Inputs<T> in = inputs<T>(a, p);
   T* out = a.floats<T>(17, "out", n * p.L * p.Dv, false, true);
   T* lse = a.floats<T>(18, "lse", n * p.L, false, true);
   a.checkOverlaps();
-  if (a.ok()) attn::forward<T>(p, q, k, v, masked ? &m : nullptr, out, lse);
+  if (a.ok()) attn::forward<T>(p, in.q, in.k, in.v, in.mask(), out, lse);
 }
 
 // attentionForward(B, H, L, S, D, Dv, scale, causal, q, k, v, mask, maskOffset, sb, sh, sl, ss, out, lse)
@@ -79,11 +95,7 @@ napi_value Forward(napi_env env, napi_callback_info info) {
 template <class T>
 void backwardAs(Args& a, const attn::Problem& p) {
   const ptrdiff_t n = ptrdiff_t(p.B) * p.H;
-  const T* q = a.floats<T>(8, "q", n * p.L * p.D, false, false);
-  const T* k = a.floats<T>(9, "k", n * p.S * p.D, false, false);
-  const T* v = a.floats<T>(10, "v", n * p.S * p.Dv, false, false);
-  attn::Mask<T> m{};
-  const bool masked = mask<T>(a, 11, p, &m);
+  const Inputs<T> in = inputs<T>(a, p);
   const T* out = a.floats<T>(17, "out", n * p.L * p.Dv, false, false);
   const T* lse = a.floats<T>(18, "lse", n * p.L, false, false);
   const T* dout = a.floats<T>(19, "dout", n * p.L * p.Dv, false, false);
@@ -91,7 +103,7 @@ void backwardAs(Args& a, const attn::Problem& p) {
   T* dk = a.floats<T>(21, "dk", n * p.S * p.D, false, true);
   T* dv = a.floats<T>(22, "dv", n * p.S * p.Dv, false, true);
   a.checkOverlaps();
-  if (a.ok()) attn::backward<T>(p, q, k, v, masked ? &m : nullptr, out, lse, dout, dq, dk, dv);
+  if (a.ok()) attn::backward<T>(p, in.q, in.k, in.v, in.mask(), out, lse, dout, dq, dk, dv);
 }
 
 // attentionBackward(B, H, L, S, D, Dv, scale, causal, q, k, v, mask, maskOffset, sb, sh, sl, ss,
