@@ -1,5 +1,5 @@
 import { crossEntropy } from "@nablajs/losses";
-import { Adam, CosineAnnealingLR, clipGradNorm } from "@nablajs/optim";
+import { Adam, CosineAnnealingLR, clipGradsWithNorm } from "@nablajs/optim";
 import { Generator, noGrad, reshape, type Tensor } from "@nablajs/tensor";
 import { StreamBatches, sampleBatch, sequentialBatches, streamLength } from "./batches.js";
 import { corpusTooSmall, type TrainConfig, withDefaults } from "./config.js";
@@ -130,7 +130,8 @@ export class Trainer {
     const recent = [...this.recent, value].slice(-10);
     const why = divergence(value, norms.total, recent, this.vocab.size);
     if (why !== null) throw new DivergenceError(this.step + 1, why, lr);
-    clipGradNorm(this.model.parameters(), clip);
+    // The norms just logged give the total: the gradients are read once, not twice.
+    clipGradsWithNorm(this.model.parameters(), clip, norms.total);
     this.optimizer.step();
     if (this.stream !== null) this.carry = detachState(out.state);
     this.step++;

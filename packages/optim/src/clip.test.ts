@@ -1,7 +1,7 @@
 import { add, narrow, tensor, transpose, zeros } from "@nablajs/tensor";
 import { allClose, fromFixture, loadFixture } from "@nablajs/testing";
 import { describe, expect, it } from "vitest";
-import { clipGradNorm, clipGradValue } from "./clip.js";
+import { clipGradNorm, clipGradsWithNorm, clipGradValue, getTotalNorm } from "./clip.js";
 
 describe("clip.json against PyTorch", () => {
   it.each(loadFixture("clip").cases.map((c: any) => [c.name, c]))("%s", (_, c: any) => {
@@ -19,6 +19,41 @@ describe("clip.json against PyTorch", () => {
       const r = allClose(p.grad, fromFixture(c.clipped[i]), { rtol: 1e-13, atol: 1e-15 });
       expect(r.pass, `parameter ${i}: ${r.message}`).toBe(true);
     });
+  });
+});
+
+describe("getTotalNorm then clipGradsWithNorm (torch 2.6's split of clip_grad_norm_)", () => {
+  it.each(
+    loadFixture("clip")
+      .cases.filter((c: any) => c.clipValue === undefined)
+      .map((c: any) => [c.name, c]),
+  )("%s: the same total norm and clipped gradients as PyTorch", (_, c: any) => {
+    const params = c.grads.map((g: any) => {
+      const p = zeros(g.shape, { dtype: "float64" });
+      p.grad = fromFixture(g);
+      return p;
+    });
+    const normType = c.normType === "inf" ? Infinity : c.normType;
+    const total = getTotalNorm(
+      params.map((p: any) => p.grad),
+      normType,
+    );
+    expect(total).toBeCloseTo(c.totalNorm, 13);
+    clipGradsWithNorm(params, c.maxNorm, total);
+    params.forEach((p: any, i: number) => {
+      const r = allClose(p.grad, fromFixture(c.clipped[i]), { rtol: 1e-13, atol: 1e-15 });
+      expect(r.pass, `parameter ${i}: ${r.message}`).toBe(true);
+    });
+  });
+
+  it("never scales up, and refuses bad input by name", () => {
+    const a = zeros([2], { dtype: "float64" });
+    a.grad = tensor([3, 4], { dtype: "float64" });
+    clipGradsWithNorm([a], 10, 5);
+    expect(a.grad.toArray()).toEqual([3, 4]);
+    expect(() => clipGradsWithNorm([a], 1, Number.NaN)).toThrow(/clipGradsWithNorm: totalNorm/);
+    expect(() => getTotalNorm([a.grad!], 0)).toThrow(/getTotalNorm: normType/);
+    expect(() => getTotalNorm([1 as any])).toThrow(/getTotalNorm: tensor 0 is not a Tensor/);
   });
 });
 

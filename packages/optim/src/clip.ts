@@ -65,32 +65,78 @@ function norm(g: Tensor, p: number): number {
   return s ** (1 / p);
 }
 
+function checkNormType(op: string, normType: number): void {
+  if (typeof normType !== "number" || !(normType > 0)) {
+    throw new Error(`${op}: normType must be a positive number or Infinity, got ${normType}`);
+  }
+}
+
+/** The `normType`-norm of per-tensor norms: the norm of all elements as one vector. */
+function combine(norms: readonly number[], normType: number): number {
+  if (normType === Infinity) return norms.reduce((m, v) => Math.max(m, v), 0);
+  if (normType === 2) return Math.sqrt(norms.reduce((s, v) => s + v * v, 0));
+  return norms.reduce((s, v) => s + v ** normType, 0) ** (1 / normType);
+}
+
+/**
+ * The `normType`-norm of all the elements of `tensors` taken as one vector (2 by default;
+ * Infinity for the largest |x|), as torch.nn.utils.get_total_norm: pass the gradients
+ * (`params.map((p) => p.grad)`) to log their norm, or to clip with `clipGradsWithNorm`.
+ */
+export function getTotalNorm(tensors: Tensor | Iterable<Tensor>, normType = 2): number {
+  checkNormType("getTotalNorm", normType);
+  const list = tensors instanceof Tensor ? [tensors] : [...tensors];
+  list.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new Error(`getTotalNorm: tensor ${i} is not a Tensor`);
+  });
+  return combine(
+    list.map((t) => norm(t, normType)),
+    normType,
+  );
+}
+
+/**
+ * Scales every gradient of `params` in place by `min(1, maxNorm / (totalNorm + 1e-6))`, as
+ * torch.nn.utils.clip_grads_with_norm_: `clipGradNorm` with a total norm computed beforehand (by
+ * `getTotalNorm`, or with per-tensor norms you log anyway), so the gradients are read once.
+ */
+export function clipGradsWithNorm(
+  params: Tensor | Iterable<Tensor>,
+  maxNorm: number,
+  totalNorm: number,
+): void {
+  if (typeof maxNorm !== "number" || !(maxNorm >= 0)) {
+    throw new Error(`clipGradsWithNorm: maxNorm must be a non-negative number, got ${maxNorm}`);
+  }
+  if (typeof totalNorm !== "number" || !(totalNorm >= 0)) {
+    throw new Error(`clipGradsWithNorm: totalNorm must be a non-negative number, got ${totalNorm}`);
+  }
+  const coef = maxNorm / (totalNorm + 1e-6);
+  if (coef >= 1) return;
+  editGrads(withGrads("clipGradsWithNorm", params), (d, from, to) => {
+    for (let i = from; i < to; i++) d[i]! *= coef;
+  });
+}
+
 /**
  * Clips gradients by their global norm, as torch.nn.utils.clip_grad_norm_: the total norm is the
  * `normType`-norm of the per-parameter norms (2 by default; Infinity for the largest |g|); when
  * `maxNorm / (total + 1e-6) < 1` every gradient is multiplied by that factor, in place. Returns
- * the total norm before clipping (0 when no parameter has a gradient).
+ * the total norm before clipping (0 when no parameter has a gradient). It is `getTotalNorm` of
+ * the gradients followed by `clipGradsWithNorm`.
  */
 export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number, normType = 2): number {
   if (typeof maxNorm !== "number" || !(maxNorm >= 0)) {
     throw new Error(`clipGradNorm: maxNorm must be a non-negative number, got ${maxNorm}`);
   }
-  if (typeof normType !== "number" || !(normType > 0)) {
-    throw new Error(`clipGradNorm: normType must be a positive number or Infinity, got ${normType}`);
-  }
+  checkNormType("clipGradNorm", normType);
   const ps = withGrads("clipGradNorm", params);
   if (ps.length === 0) return 0;
-  const norms = ps.map((p) => norm(p.grad!, normType));
-  let total: number;
-  if (normType === Infinity) total = Math.max(...norms);
-  else if (normType === 2) total = Math.sqrt(norms.reduce((s, v) => s + v * v, 0));
-  else total = norms.reduce((s, v) => s + v ** normType, 0) ** (1 / normType);
-  const coef = maxNorm / (total + 1e-6);
-  if (coef < 1) {
-    editGrads(ps, (d, from, to) => {
-      for (let i = from; i < to; i++) d[i]! *= coef;
-    });
-  }
+  const total = combine(
+    ps.map((p) => norm(p.grad!, normType)),
+    normType,
+  );
+  clipGradsWithNorm(ps, maxNorm, total);
   return total;
 }
 

@@ -1,6 +1,6 @@
 export { Adagrad, type AdagradOptions, type AdagradState, adagradUpdate } from "./adagrad.js";
 export { Adam, type AdamOptions, type AdamState, AdamW, adamUpdate } from "./adam.js";
-export { clipGradNorm, clipGradValue } from "./clip.js";
+export { clipGradNorm, clipGradsWithNorm, clipGradValue, getTotalNorm } from "./clip.js";
 export {
   type CGStop,
   type ConjugateGradientOptions,
