@@ -10,4 +10,10 @@ Isa detectIsa();
 
 const char* isaName(Isa isa);
 
+// The one of three per-instruction-set objects (a kernel table) that isa selects.
+template <class K>
+const K& forIsa(Isa isa, const K& avx512, const K& avx2, const K& scalar) {
+  return isa == Isa::Avx512 ? avx512 : isa == Isa::Avx2 ? avx2 : scalar;
+}
+
 }  // namespace nabla

@@ -17,18 +17,12 @@ const AttentionKernels<T>& active();
 
 template <>
 const AttentionKernels<float>& active<float>() {
-  const char* isa = gemmIsa();
-  if (std::strcmp(isa, "avx512") == 0) return avx512::kAttentionF32;
-  if (std::strcmp(isa, "avx2") == 0) return avx2::kAttentionF32;
-  return scalar::kAttentionF32;
+  return forIsa(gemmIsaKind(), avx512::kAttentionF32, avx2::kAttentionF32, scalar::kAttentionF32);
 }
 
 template <>
 const AttentionKernels<double>& active<double>() {
-  const char* isa = gemmIsa();
-  if (std::strcmp(isa, "avx512") == 0) return avx512::kAttentionF64;
-  if (std::strcmp(isa, "avx2") == 0) return avx2::kAttentionF64;
-  return scalar::kAttentionF64;
+  return forIsa(gemmIsaKind(), avx512::kAttentionF64, avx2::kAttentionF64, scalar::kAttentionF64);
 }
 
 template <class T>

@@ -18,6 +18,8 @@
 
 #include <cstddef>
 
+#include "cpu.h"
+
 namespace nabla {
 
 template <class T>
@@ -82,5 +84,6 @@ void gemmPacked(int m, const T* a, ptrdiff_t as0, ptrdiff_t as1, const PackedB<T
 bool setGemmIsa(const char* name);
 // The name of the set in use: "avx512", "avx2" or "scalar".
 const char* gemmIsa();
+Isa gemmIsaKind();  // the same as an enum
 
 }  // namespace nabla

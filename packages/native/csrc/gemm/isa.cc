@@ -18,20 +18,12 @@ Isa& chosen() {
 
 template <>
 const GemmKernels<float>& activeKernels<float>() {
-  switch (chosen()) {
-    case Isa::Avx512: return avx512::kGemmF32;
-    case Isa::Avx2: return avx2::kGemmF32;
-    default: return scalar::kGemmF32;
-  }
+  return forIsa(chosen(), avx512::kGemmF32, avx2::kGemmF32, scalar::kGemmF32);
 }
 
 template <>
 const GemmKernels<double>& activeKernels<double>() {
-  switch (chosen()) {
-    case Isa::Avx512: return avx512::kGemmF64;
-    case Isa::Avx2: return avx2::kGemmF64;
-    default: return scalar::kGemmF64;
-  }
+  return forIsa(chosen(), avx512::kGemmF64, avx2::kGemmF64, scalar::kGemmF64);
 }
 
 bool setGemmIsa(const char* name) {
@@ -48,5 +40,7 @@ bool setGemmIsa(const char* name) {
 }
 
 const char* gemmIsa() { return isaName(chosen()); }
+
+Isa gemmIsaKind() { return chosen(); }
 
 }  // namespace nabla
