@@ -3,16 +3,17 @@
 // rounded but for inputs within a double ulp of a float midpoint). Prints, per op, the largest
 // error in ulps, where it occurs, and how many results are not the correctly rounded float.
 //   g++ -O2 -std=c++17 -mavx512f -mavx512bw -mavx512vl -mavx512dq -mfma -mavx2 -Icsrc \
-//       -DISA_HEADER='"avx512/elementwise-vec.h"' -DNABLA_ISA=avx512 bench/elementwise-ulp.cc -o ulp
+//       -DISA_HEADER='"avx512/vec.h"' -DNABLA_ISA=avx512 bench/elementwise-ulp.cc -o ulp
 //   ./ulp [op ...]        (ops: exp log sin cos tanh sigmoid; about a minute each)
-// For AVX2: -mavx2 -mfma, ISA_HEADER "avx2/elementwise-vec.h", NABLA_ISA=avx2.
+// For AVX2: -mavx2 -mfma, ISA_HEADER "avx2/vec.h", NABLA_ISA=avx2.
 #include ISA_HEADER
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <vector>
 
-#include "elementwise/simd/math.h"
+#include "elementwise/simd/common.h"
+#include "simd/math.h"
 
 using namespace nabla::ew::NABLA_ISA;
 
