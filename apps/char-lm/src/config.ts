@@ -118,15 +118,15 @@ export function corpusTooSmall(
   const val = chars - train;
   const needTrain = c.batching === "stream" ? c.batchSize * (c.seqLen + 1) + 1 : c.seqLen + 2;
   const pct = (f: number) => `${Math.round(f * 100)}%`;
-  const n = (v: number) => v.toLocaleString("en-US");
+  const n = (v: number) => `${v.toLocaleString("en-US")} character${v === 1 ? "" : "s"}`;
   if (train < needTrain) {
     const what =
       c.batching === "stream"
-        ? `${c.batchSize} streams (${names.batch}) of ${c.seqLen + 1} characters (${names.seq} + 1)`
-        : `one window of ${c.seqLen + 2} characters (${names.seq} + 2)`;
-    return `the corpus (${n(chars)} characters) is too small: its training part (${pct(1 - c.valFraction)}, ${n(train)} characters) must hold ${what}, ${n(needTrain)} characters; use a longer text or a smaller ${names.batch} or ${names.seq}`;
+        ? `${c.batchSize} streams (${names.batch}) of ${c.seqLen + 1} characters (${names.seq} + 1), ${n(needTrain)}; use a longer text or a smaller ${names.batch} or ${names.seq}`
+        : `one window of ${n(c.seqLen + 2)} (${names.seq} + 2); use a longer text or a smaller ${names.seq}`;
+    return `the corpus (${n(chars)}) is too small: its training part (${pct(1 - c.valFraction)}, ${n(train)}) must hold ${what}`;
   }
   if (val < c.seqLen + 1)
-    return `the corpus (${n(chars)} characters) is too small: its validation tail (${pct(c.valFraction)}, ${n(val)} characters) must hold one window of ${c.seqLen + 1} characters (${names.seq} + 1); use a longer text or a smaller ${names.seq}`;
+    return `the corpus (${n(chars)}) is too small: its validation tail (${pct(c.valFraction)}, ${n(val)}) must hold one window of ${n(c.seqLen + 1)} (${names.seq} + 1); use a longer text or a smaller ${names.seq}`;
   return null;
 }
