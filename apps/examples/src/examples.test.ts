@@ -14,7 +14,7 @@ const files = listExamples();
 const results: { file: string; result: Result }[] = [];
 
 describe("the examples at reduced size", () => {
-  it("are the sixteen of the subject, numbered in order", () => {
+  it("are the lessons of the subject, numbered in order from 1", () => {
     expect(files.map((f) => Number(f.slice(0, 2)))).toEqual(
       Array.from({ length: files.length }, (_, i) => i + 1),
     );
