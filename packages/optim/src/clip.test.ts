@@ -51,7 +51,13 @@ describe("getTotalNorm then clipGradsWithNorm (torch 2.6's split of clip_grad_no
     a.grad = tensor([3, 4], { dtype: "float64" });
     clipGradsWithNorm([a], 10, 5);
     expect(a.grad.toArray()).toEqual([3, 4]);
-    expect(() => clipGradsWithNorm([a], 1, Number.NaN)).toThrow(/clipGradsWithNorm: totalNorm/);
+    expect(() => clipGradsWithNorm([a], 1, -1)).toThrow(/clipGradsWithNorm: totalNorm/);
+    clipGradsWithNorm([a], 1, Number.NaN); // a NaN norm leaves the gradients, as clipGradNorm does
+    expect(a.grad.toArray()).toEqual([3, 4]);
+    const n = zeros([2], { dtype: "float64" });
+    n.grad = tensor([Number.NaN, 1], { dtype: "float64" });
+    expect(clipGradNorm([n], 1)).toBeNaN();
+    expect(n.grad.toArray()).toEqual([Number.NaN, 1]);
     expect(() => getTotalNorm([a.grad!], 0)).toThrow(/getTotalNorm: normType/);
     expect(() => getTotalNorm([1 as any])).toThrow(/getTotalNorm: tensor 0 is not a Tensor/);
   });

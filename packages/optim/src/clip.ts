@@ -108,11 +108,12 @@ export function clipGradsWithNorm(
   if (typeof maxNorm !== "number" || !(maxNorm >= 0)) {
     throw new Error(`clipGradsWithNorm: maxNorm must be a non-negative number, got ${maxNorm}`);
   }
-  if (typeof totalNorm !== "number" || !(totalNorm >= 0)) {
+  // NaN passes (a NaN gradient gives a NaN norm): the gradients stay as they are, as in clipGradNorm.
+  if (typeof totalNorm !== "number" || totalNorm < 0) {
     throw new Error(`clipGradsWithNorm: totalNorm must be a non-negative number, got ${totalNorm}`);
   }
   const coef = maxNorm / (totalNorm + 1e-6);
-  if (coef >= 1) return;
+  if (!(coef < 1)) return;
   editGrads(withGrads("clipGradsWithNorm", params), (d, from, to) => {
     for (let i = from; i < to; i++) d[i]! *= coef;
   });
