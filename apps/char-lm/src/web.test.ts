@@ -19,6 +19,9 @@ if (!available && process.env.CI)
   throw new Error(`web test: ${CHROMIUM} is missing; .ci/run installs Debian's chromium`);
 
 const shakespeare = readFileSync(defaultCorpus, "utf8").slice(0, 20_000);
+// The loss of guessing every character of the text alike (ln 58 here): a model that learned
+// anything is clearly below it (after 30-40 steps of these small models, ~3.0-3.1 nats).
+const uniform = Math.log(new Set(shakespeare).size);
 
 // The page always trains on wasm, whatever backend Node runs: CI runs the suite once per backend,
 // and the browser needs only one of those runs.
@@ -149,7 +152,7 @@ describe.skipIf(!available || !once)("web demo in headless Chromium", () => {
     await page.click("#train");
     await page.waitForSelector("body[data-done='30']", { timeout: 60_000 });
     expect(await page.textContent("#model")).toMatch(/TRANSFORMER .* wasm/);
-    expect(Number(await page.textContent("#val"))).toBeLessThan(Math.log(60));
+    expect(Number(await page.textContent("#val"))).toBeLessThan(uniform - 0.5);
     await page.fill("#prompt", "First");
     await page.click("#generate");
     await page.waitForFunction(() =>
@@ -184,7 +187,7 @@ describe.skipIf(!available || !once)("web demo in headless Chromium", () => {
     await page.fill("#text", shakespeare);
     await page.click("#train");
     await page.waitForSelector("body[data-done='40']", { timeout: 60_000 });
-    expect(Number(await page.textContent("#val"))).toBeLessThan(Math.log(60));
+    expect(Number(await page.textContent("#val"))).toBeLessThan(uniform - 0.5);
     expect(problems).toEqual([]);
   }, 90_000);
 
