@@ -1,5 +1,5 @@
 // Screenshots of the gallery at desktop and phone widths in headless Chromium (Debian's, never a
-// downloaded one); used by the gallery test and by `pnpm -C apps/examples shots`.
+// downloaded one); used by the gallery test.
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -68,6 +68,10 @@ export async function screenshot(site: string, pages: readonly string[], out: st
         page.on("pageerror", (e) => problems.push(e.message));
         page.on("requestfailed", (r) => problems.push(`failed ${r.url()}`));
         page.on("response", (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
+        // Nothing may come from the network: every request goes to the local server (or is data).
+        page.on("request", (r) => {
+          if (!r.url().startsWith(base) && !r.url().startsWith("data:")) problems.push(`fetched ${r.url()}`);
+        });
         await page.goto(base + name, { waitUntil: "load" });
         await page.evaluate(() => document.fonts.ready);
         const path = join(out, `${name.replace(/\.html$/, "")}-${screen}.png`);

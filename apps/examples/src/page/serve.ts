@@ -19,7 +19,13 @@ const TYPES: Record<string, string> = {
 /** Serves the files of `dir` (GET only, nothing outside it) on `port` (0: any free one). */
 export function serveSite(dir: string, port: number, host = "127.0.0.1"): Promise<Server> {
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    } catch {
+      res.writeHead(400, { "content-type": "text/plain" }).end("bad request"); // a broken %-escape
+      return;
+    }
     const file = normalize(join(dir, path.endsWith("/") ? `${path}index.html` : path));
     const inside = file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
     if (req.method !== "GET" || !inside || !existsSync(file) || !statSync(file).isFile()) {
@@ -29,7 +35,10 @@ export function serveSite(dir: string, port: number, host = "127.0.0.1"): Promis
     res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
     res.end(readFileSync(file));
   });
-  return new Promise((ok) => server.listen(port, host, () => ok(server)));
+  return new Promise((ok, fail) => {
+    server.once("error", fail); // a port in use rejects instead of crashing the process
+    server.listen(port, host, () => ok(server));
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
