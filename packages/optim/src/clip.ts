@@ -95,28 +95,37 @@ export function getTotalNorm(tensors: Tensor | Iterable<Tensor>, normType = 2): 
   );
 }
 
+function checkMaxNorm(op: string, maxNorm: number): void {
+  if (typeof maxNorm !== "number" || !(maxNorm >= 0)) {
+    throw new Error(`${op}: maxNorm must be a non-negative number, got ${maxNorm}`);
+  }
+}
+
+/** Multiplies the gradients of `ps` by maxNorm / (total + 1e-6) when that is below 1 (not for NaN). */
+function scaleGrads(ps: readonly Tensor[], maxNorm: number, total: number): void {
+  const coef = maxNorm / (total + 1e-6);
+  if (!(coef < 1)) return;
+  editGrads(ps, (d, from, to) => {
+    for (let i = from; i < to; i++) d[i]! *= coef;
+  });
+}
+
 /**
  * Scales every gradient of `params` in place by `min(1, maxNorm / (totalNorm + 1e-6))`, as
  * torch.nn.utils.clip_grads_with_norm_: `clipGradNorm` with a total norm computed beforehand (by
- * `getTotalNorm`, or with per-tensor norms you log anyway), so the gradients are read once.
+ * `getTotalNorm`, or with per-tensor norms you log anyway), so the gradients are read once. A NaN
+ * total (from a NaN gradient) leaves the gradients as they are, as in `clipGradNorm`.
  */
 export function clipGradsWithNorm(
   params: Tensor | Iterable<Tensor>,
   maxNorm: number,
   totalNorm: number,
 ): void {
-  if (typeof maxNorm !== "number" || !(maxNorm >= 0)) {
-    throw new Error(`clipGradsWithNorm: maxNorm must be a non-negative number, got ${maxNorm}`);
-  }
-  // NaN passes (a NaN gradient gives a NaN norm): the gradients stay as they are, as in clipGradNorm.
+  checkMaxNorm("clipGradsWithNorm", maxNorm);
   if (typeof totalNorm !== "number" || totalNorm < 0) {
     throw new Error(`clipGradsWithNorm: totalNorm must be a non-negative number, got ${totalNorm}`);
   }
-  const coef = maxNorm / (totalNorm + 1e-6);
-  if (!(coef < 1)) return;
-  editGrads(withGrads("clipGradsWithNorm", params), (d, from, to) => {
-    for (let i = from; i < to; i++) d[i]! *= coef;
-  });
+  scaleGrads(withGrads("clipGradsWithNorm", params), maxNorm, totalNorm);
 }
 
 /**
@@ -127,9 +136,7 @@ export function clipGradsWithNorm(
  * the gradients followed by `clipGradsWithNorm`.
  */
 export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number, normType = 2): number {
-  if (typeof maxNorm !== "number" || !(maxNorm >= 0)) {
-    throw new Error(`clipGradNorm: maxNorm must be a non-negative number, got ${maxNorm}`);
-  }
+  checkMaxNorm("clipGradNorm", maxNorm);
   checkNormType("clipGradNorm", normType);
   const ps = withGrads("clipGradNorm", params);
   if (ps.length === 0) return 0;
@@ -137,7 +144,7 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
     ps.map((p) => norm(p.grad!, normType)),
     normType,
   );
-  clipGradsWithNorm(ps, maxNorm, total);
+  scaleGrads(ps, maxNorm, total);
   return total;
 }
 
