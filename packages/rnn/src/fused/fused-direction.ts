@@ -4,6 +4,7 @@ import {
   enableGrad,
   getBackend,
   gradients,
+  isGradEnabled,
   pushforward,
   type RecurrentKernels,
   Tensor,
@@ -31,10 +32,15 @@ function actOf(spec: DirectionSpec) {
   return spec.kind === "RNN_RELU" ? "relu" : "tanh";
 }
 
-function runForward(spec: DirectionSpec, seq: Sequence, ops: Operands): { outs: TypedArray[]; saved: Saved } {
+function runForward(
+  spec: DirectionSpec,
+  seq: Sequence,
+  ops: Operands,
+  keep: boolean,
+): { outs: TypedArray[]; saved: Saved } {
   const kernels = getBackend().recurrent;
   if (kernels?.supports(seq)) {
-    const r = kernels.forward(seq, ops);
+    const r = kernels.forward(seq, ops, keep);
     const outs = r.cn === null ? [r.y, r.hn] : [r.y, r.hn, r.cn];
     return { outs, saved: { seq, ops, kept: r.saved, kernels } };
   }
@@ -46,8 +52,13 @@ function runForward(spec: DirectionSpec, seq: Sequence, ops: Operands): { outs: 
   return { outs: [r.y, r.hn], saved: { seq, ops, kept: r.saved, kernels: null } };
 }
 
-function runBackward(spec: DirectionSpec, { seq, ops, kept, kernels }: Saved, g: TypedArray[]): OperandGrads {
-  if (kernels !== null) return kernels.backward(seq, ops, kept, g[0]!, g[1]!, g[2] ?? null);
+function runBackward(
+  spec: DirectionSpec,
+  { seq, ops, kept, kernels }: Saved,
+  g: TypedArray[],
+  wants: Record<keyof Operands, boolean>,
+): OperandGrads {
+  if (kernels !== null) return kernels.backward(seq, ops, kept, g[0]!, g[1]!, g[2] ?? null, wants);
   if (spec.kind === "LSTM") return lstmBackward(seq, ops, kept as LstmSaved, g[0]!, g[1]!, g[2]!);
   if (spec.kind === "GRU") return gruBackward(seq, ops, kept as GruSaved, g[0]!, g[1]!);
   return rnnBackward(seq, ops, kept as RnnSaved, actOf(spec), g[0]!, g[1]!);
@@ -62,6 +73,8 @@ function runBackward(spec: DirectionSpec, { seq, ops, kept, kernels }: Saved, g:
  * forward-over-reverse Hessians) likewise runs the reference path with the tangents.
  */
 export function fusedDirection(spec: DirectionSpec, inputs: readonly Tensor[]): Tensor[] {
+  // No backward can follow (inference, noGrad): the backend's kernels then keep no activations.
+  const keep = isGradEnabled() && inputs.some((t) => t.requiresGrad);
   const op = customGrad(
     (...ins: Tensor[]) => {
       const [T, B, I] = ins[0]!.shape as [number, number, number];
@@ -78,7 +91,7 @@ export function fusedDirection(spec: DirectionSpec, inputs: readonly Tensor[]): 
         lengths: spec.lengths,
       };
       const ops = unpackInputs(spec.kind, ins.map(contiguousData)) as Operands;
-      const { outs, saved } = runForward(spec, seq, ops);
+      const { outs, saved } = runForward(spec, seq, ops, keep);
       const shapes = [
         [T, B, H],
         [B, H],
@@ -91,10 +104,14 @@ export function fusedDirection(spec: DirectionSpec, inputs: readonly Tensor[]): 
       // reference path's graph is what gives its gradients, now carrying the tangents.
       if (ctx.createGraph)
         return enableGrad(() => gradients(referenceDirection(spec, ins), ins, grads, { createGraph: true }));
-      const g = runBackward(spec, ctx.saved, grads.map(contiguousData));
-      return namesOf(spec.kind, ins.length).map((k, i) =>
-        ins[i]!.requiresGrad ? new Tensor(g[k]!, ins[i]!.shape) : null,
-      );
+      // Only the gradients of inputs that require one are computed (dx of raw data is skipped).
+      const names = namesOf(spec.kind, ins.length);
+      const wants = { x: false, h0: false, c0: false, wih: false, whh: false, bih: false, bhh: false };
+      names.forEach((k, i) => {
+        wants[k] = ins[i]!.requiresGrad;
+      });
+      const g = runBackward(spec, ctx.saved, grads.map(contiguousData), wants);
+      return names.map((k, i) => (ins[i]!.requiresGrad ? new Tensor(g[k]!, ins[i]!.shape) : null));
     },
     {
       name: `${spec.kind}Sequence`,

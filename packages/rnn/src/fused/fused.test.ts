@@ -1,5 +1,5 @@
 import { gradcheck, gradgradcheck } from "@nablajs/autograd";
-import { concat, Generator, randn, reshape, type Tensor } from "@nablajs/tensor";
+import { concat, Generator, noGrad, randn, reshape, type Tensor } from "@nablajs/tensor";
 import { assertAllClose } from "@nablajs/testing";
 import { describe, expect, it } from "vitest";
 import type { CellKind } from "../direction.js";
@@ -101,5 +101,34 @@ describe.each(kinds)("%s fused sequence op", (kind) => {
     a.forEach((t, i) => {
       assertAllClose(t, b[i]!, { rtol: 1e-12, atol: 1e-14 });
     });
+  });
+});
+
+describe.each(kinds)("%s fused layer: only the work that is needed", (kind) => {
+  it("under noGrad (no activations kept) gives the outputs of a recorded forward", () => {
+    const g = new Generator(5);
+    const layer = make[kind]({ inputSize: 6, hiddenSize: 20, numLayers: 2, generator: g });
+    const x = randn([7, 9, 6], { generator: g });
+    const recorded = layer.forward(x);
+    const plain = noGrad(() => layer.forward(x));
+    expect(plain.output.toArray()).toEqual(recorded.output.toArray());
+    expect(plain.h.toArray()).toEqual(recorded.h.toArray());
+  });
+
+  it("skips dx for an input that needs no gradient, with the weights' gradients unchanged", () => {
+    const g = new Generator(6);
+    const layer = make[kind]({ inputSize: 6, hiddenSize: 20, generator: g });
+    const data = randn([7, 9, 6], { generator: g });
+    const weightGrads = (x: Tensor) => {
+      for (const p of layer.parameters()) p.grad = null;
+      layer.forward(x).output.square().sum().backward();
+      return layer.parameters().map((p) => p.grad!.toArray());
+    };
+    const withDx = leaf([7, 9, 6], "float32", new Generator(6));
+    withDx.data.set(data.toTypedArray());
+    const full = weightGrads(withDx);
+    expect(withDx.grad).not.toBeNull();
+    expect(weightGrads(data)).toEqual(full);
+    expect(data.grad).toBeNull();
   });
 });
