@@ -100,7 +100,10 @@ export class MultiheadAttention extends Module {
     const { needWeights = true, averageAttnWeights = true, isCausal = false } = opts;
     const unbatched = this.checkInputs(query, key, value);
     const toBLE = (x: Tensor) => (unbatched ? x.unsqueeze(0) : this.batchFirst ? x : x.transpose([1, 0, 2]));
-    const [B, L, S] = [toBLE(query).shape[0]!, toBLE(query).shape[1]!, toBLE(key).shape[1]!];
+    const q0 = toBLE(query);
+    const k0 = key === query ? q0 : toBLE(key);
+    const v0 = value === key ? k0 : toBLE(value);
+    const [B, L, S] = [q0.shape[0]!, q0.shape[1]!, k0.shape[1]!];
     const mask = this.mask(opts, [B, this.numHeads, L, S], query.dtype, unbatched);
     const scale = 1 / Math.sqrt(this.headDim);
     const drop = this.training && this.dropout > 0;
@@ -109,10 +112,10 @@ export class MultiheadAttention extends Module {
     let weights: Tensor | null = null;
     if (fused && query === key && key === value) {
       // One projection, and the heads split and merged inside the fused op.
-      const qkv = linear(toBLE(query), this.in_proj_weight, this.in_proj_bias);
+      const qkv = linear(q0, this.in_proj_weight, this.in_proj_bias);
       merged = fusedSelfAttention(qkv, this.numHeads, mask, { causal: isCausal, scale });
     } else {
-      const [q, k, v] = this.project(toBLE(query), toBLE(key), toBLE(value), query === key && key === value);
+      const [q, k, v] = this.project(q0, k0, v0, query === key && key === value);
       let heads: Tensor;
       if (fused) heads = fusedAttention(q, k, v, mask, { causal: isCausal, scale });
       else {

@@ -3,34 +3,19 @@ import {
   allocate,
   customGrad,
   enableGrad,
-  getBackend,
   gradients,
   pushforward,
   shapeStr,
   Tensor,
   type TypedArray,
-  type View,
+  toTypedArray,
 } from "@nablajs/tensor";
 import { attentionReference } from "../reference.js";
 import { runBackward, runForward, type Saved } from "./attention-op.js";
 
-/** A strided view of `data` (the backend's copy reads it into contiguous memory). */
-const view = (data: TypedArray, shape: number[], strides: number[], offset = 0): View => ({
-  data,
-  shape,
-  strides,
-  offset,
-});
-
-/** `v` copied into fresh contiguous memory by the backend's strided copy. */
-function gather(v: View, dtype: Tensor["dtype"]): TypedArray {
-  const out = allocate(
-    dtype,
-    v.shape.reduce((a, b) => a * b, 1),
-  );
-  getBackend().copy(v, out);
-  return out;
-}
+/** The strided view (shape, strides, offset) of `data`, copied into fresh contiguous memory. */
+const gather = (data: TypedArray, shape: number[], strides: number[], offset = 0): TypedArray =>
+  toTypedArray(new Tensor(data, shape, strides, offset));
 
 /**
  * Multi-head self-attention on the packed projections as ONE op: qkv [B, L, 3E] (q, k and v side
@@ -70,7 +55,7 @@ export function fusedSelfAttention(
     (x) => {
       // [B, L, 3, H, Dh] read as [3, B, H, L, Dh]: q, k, v of every head, one after another.
       const [s0, s1, s2] = x!.strides as [number, number, number];
-      const all = gather(view(x!.data, [3, B, H, L, Dh], [E * s2, s0, Dh * s2, s1, s2], x!.offset), dtype);
+      const all = gather(x!.data, [3, B, H, L, Dh], [E * s2, s0, Dh * s2, s1, s2], x!.offset);
       const ops: Saved["ops"] = [all.subarray(0, n), all.subarray(n, 2 * n), all.subarray(2 * n)];
       const p: AttentionProblem = {
         B,
@@ -84,7 +69,7 @@ export function fusedSelfAttention(
       };
       const r = runForward(p, ops, constant);
       // [B, H, L, Dh] read as [B, L, H, Dh]: the heads side by side.
-      const y = gather(view(r.out, [B, L, H, Dh], [H * L * Dh, Dh, L * Dh, 1]), dtype);
+      const y = gather(r.out, [B, L, H, Dh], [H * L * Dh, Dh, L * Dh, 1]);
       return {
         outputs: new Tensor(y, [B, L, E]),
         saved: { p, ops, lse: r.lse, kernels: r.kernels, out: r.out },
@@ -94,14 +79,14 @@ export function fusedSelfAttention(
       if (ctx.createGraph)
         return enableGrad(() => gradients([reference(ins[0]!)], ins, [g], { createGraph: true }));
       const [g0, g1, g2] = g.strides as [number, number, number];
-      const dout = gather(view(g.data, [B, H, L, Dh], [g0, Dh * g2, g1, g2], g.offset), dtype);
+      const dout = gather(g.data, [B, H, L, Dh], [g0, Dh * g2, g1, g2], g.offset);
       const d = runBackward(ctx.saved, constant, ctx.saved.out, dout);
       const all = allocate(dtype, 3 * n);
       all.set(d.dq, 0);
       all.set(d.dk, n);
       all.set(d.dv, 2 * n);
       // [3, B, H, L, Dh] read as [B, L, 3, H, Dh]: back into qkv's layout.
-      const dx = gather(view(all, [B, L, 3, H, Dh], [H * L * Dh, Dh, n, L * Dh, 1]), dtype);
+      const dx = gather(all, [B, L, 3, H, Dh], [H * L * Dh, Dh, n, L * Dh, 1]);
       return [new Tensor(dx, [B, L, E3])];
     },
     {
