@@ -40,7 +40,7 @@ export function tokenize(argv: readonly string[], specs: Record<string, OptionSp
     const eq = arg.indexOf("=");
     const name = arg.slice(2, eq >= 0 ? eq : undefined);
     const spec = specs[name];
-    if (spec === undefined) throw new UsageError(`${who}: unknown option --${name}`);
+    if (spec === undefined) throw new UsageError(`${who}: unknown option --${name}${suggest(name, specs)}`);
     if (spec.kind === "flag") {
       if (eq >= 0) throw new UsageError(`${who}: --${name} takes no value`);
       raw.set(name, true);
@@ -67,7 +67,7 @@ export function checkOptions(
   const values = new Map<string, Value>();
   for (const [name, v] of raw) {
     const spec = specs[name];
-    if (spec === undefined) throw new UsageError(`${who}: unknown option --${name}`);
+    if (spec === undefined) throw new UsageError(`${who}: unknown option --${name}${suggest(name, specs)}`);
     values.set(name, v === true ? true : checkValue(name, v, spec, who));
   }
   return values;
@@ -106,4 +106,24 @@ function describeRange(spec: Extract<OptionSpec, { kind: "int" | "number" }>): s
     spec.below !== undefined ? `< ${spec.below}` : spec.max !== undefined ? `<= ${spec.max}` : "",
   ].filter((p) => p !== "");
   return parts.length === 0 ? "a number" : `a number ${parts.join(" and ")}`;
+}
+
+/** Levenshtein distance between a and b (insertions, deletions, substitutions). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** " (did you mean --model?)" for the closest known option within 2 edits, else "". */
+function suggest(name: string, specs: Record<string, unknown>): string {
+  const best = Object.keys(specs)
+    .map((k) => [k, distance(name, k)] as const)
+    .sort((x, y) => x[1] - y[1])[0];
+  return best && best[1] <= 2 ? ` (did you mean --${best[0]}?)` : "";
 }
